@@ -1,0 +1,246 @@
+/*-------------------------------------------------------------------------
+ *
+ * ct_options.c
+ *		Validation of cloudtrail_fdw options and the privilege rules for
+ *		the options that name folders.
+ *
+ * root and location decide which server files a query reads, so, as with
+ * file_fdw's filename, only superusers and members of pg_read_server_files
+ * may set them.  Other users query only the tables they are granted.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/reloptions.h"
+#include "catalog/pg_authid.h"
+#include "catalog/pg_foreign_server.h"
+#include "catalog/pg_foreign_table.h"
+#include "catalog/pg_user_mapping.h"
+#include "catalog/pg_attribute.h"
+#include "commands/defrem.h"
+#include "foreign/foreign.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+
+#include "cloudtrail_fdw.h"
+
+typedef struct CtOptionDef
+{
+	const char *name;
+	Oid			context;		/* catalog the option belongs to */
+} CtOptionDef;
+
+static const CtOptionDef valid_options[] = {
+	{"root", ForeignServerRelationId},
+	{"location", ForeignTableRelationId},
+	{"log_type", ForeignTableRelationId},
+	{"on_error", ForeignTableRelationId},
+	{"field", AttributeRelationId},
+	{NULL, InvalidOid}
+};
+
+static const char *const log_types[] = {
+	CT_DEFAULT_LOG_TYPE, CT_INSIGHT_LOG_TYPE, CT_NETWORK_LOG_TYPE, NULL
+};
+
+PG_FUNCTION_INFO_V1(cloudtrail_fdw_validator);
+
+/* May the current user set (and see) paths of the server's file system? */
+bool
+ct_may_see_paths(void)
+{
+#if PG_VERSION_NUM >= 140000
+	return has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES);
+#else
+	return has_privs_of_role(GetUserId(), DEFAULT_ROLE_READ_SERVER_FILES);
+#endif
+}
+
+static bool
+has_dotdot(const char *path)
+{
+	const char *p = path;
+
+	while (*p)
+	{
+		const char *slash = strchr(p, '/');
+		size_t		len = slash ? (size_t) (slash - p) : strlen(p);
+
+		if (len == 2 && p[0] == '.' && p[1] == '.')
+			return true;
+		if (!slash)
+			break;
+		p = slash + 1;
+	}
+	return false;
+}
+
+static void
+check_path_privilege(const char *optname)
+{
+	if (!ct_may_see_paths())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to set the cloudtrail_fdw option \"%s\"", optname),
+				 errdetail("Only roles with privileges of the \"%s\" role may set this option.",
+						   "pg_read_server_files")));
+}
+
+static void
+check_path_value(const char *optname, const char *value)
+{
+	if (value[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("cloudtrail_fdw option \"%s\" must not be empty", optname)));
+	if (has_dotdot(value))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("cloudtrail_fdw option \"%s\" must not contain \"..\"", optname),
+				 errhint("Name the folder without going up a level.")));
+}
+
+Datum
+cloudtrail_fdw_validator(PG_FUNCTION_ARGS)
+{
+	List	   *options = untransformRelOptions(PG_GETARG_DATUM(0));
+	Oid			catalog = PG_GETARG_OID(1);
+	bool		have_root = false;
+	ListCell   *cell;
+
+	foreach(cell, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(cell);
+		const CtOptionDef *opt;
+		char	   *value;
+
+		for (opt = valid_options; opt->name; opt++)
+			if (opt->context == catalog && strcmp(opt->name, def->defname) == 0)
+				break;
+		if (opt->name == NULL)
+		{
+			StringInfoData buf;
+
+			initStringInfo(&buf);
+			for (opt = valid_options; opt->name; opt++)
+				if (opt->context == catalog)
+					appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", opt->name);
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+					 errmsg("invalid option \"%s\"", def->defname),
+					 buf.len > 0
+					 ? errhint("Valid options in this context are: %s.", buf.data)
+					 : errhint("There are no valid options in this context.")));
+		}
+
+		value = defGetString(def);
+		if (strcmp(def->defname, "root") == 0)
+		{
+			check_path_privilege("root");
+			check_path_value("root", value);
+			if (!is_absolute_path(value))
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+						 errmsg("cloudtrail_fdw option \"root\" must be an absolute path"),
+						 errhint("Name the folder that holds AWSLogs/, for example '/srv/cloudtrail'.")));
+			have_root = true;
+		}
+		else if (strcmp(def->defname, "location") == 0)
+		{
+			check_path_privilege("location");
+			check_path_value("location", value);
+		}
+		else if (strcmp(def->defname, "log_type") == 0)
+		{
+			const char *const *lt;
+
+			for (lt = log_types; *lt; lt++)
+				if (strcmp(*lt, value) == 0)
+					break;
+			if (*lt == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+						 errmsg("invalid value for cloudtrail_fdw option \"log_type\": \"%s\"", value),
+						 errhint("Valid values are \"%s\", \"%s\" and \"%s\".",
+								 CT_DEFAULT_LOG_TYPE, CT_INSIGHT_LOG_TYPE, CT_NETWORK_LOG_TYPE)));
+		}
+		else if (strcmp(def->defname, "on_error") == 0)
+		{
+			if (strcmp(value, "stop") != 0 && strcmp(value, "skip_file") != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+						 errmsg("invalid value for cloudtrail_fdw option \"on_error\": \"%s\"", value),
+						 errhint("Valid values are \"stop\" and \"skip_file\".")));
+		}
+		else if (strcmp(def->defname, "field") == 0)
+		{
+			size_t		len = strlen(value);
+
+			if (len == 0 || value[0] == '.' || value[len - 1] == '.' ||
+				strstr(value, "..") != NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+						 errmsg("invalid value for cloudtrail_fdw option \"field\": \"%s\"", value),
+						 errhint("Give a path of record keys separated by dots, such as 'userIdentity.userName'.")));
+		}
+	}
+
+	if (catalog == ForeignServerRelationId && !have_root)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
+				 errmsg("cloudtrail_fdw server option \"root\" is required"),
+				 errhint("Name the folder that holds the mirror, for example OPTIONS (root '/srv/cloudtrail').")));
+
+	PG_RETURN_VOID();
+}
+
+/* Collects the options of a foreign table and its server. */
+void
+ct_get_options(Oid foreigntableid, CtOptions *opts)
+{
+	ForeignTable *table = GetForeignTable(foreigntableid);
+	ForeignServer *server = GetForeignServer(table->serverid);
+	List	   *options = list_concat(list_copy(server->options), table->options);
+	ListCell   *lc;
+
+	memset(opts, 0, sizeof(CtOptions));
+	opts->server_name = server->servername;
+	opts->log_type = CT_DEFAULT_LOG_TYPE;
+	foreach(lc, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "root") == 0)
+			opts->root = defGetString(def);
+		else if (strcmp(def->defname, "location") == 0)
+			opts->location = defGetString(def);
+		else if (strcmp(def->defname, "log_type") == 0)
+			opts->log_type = defGetString(def);
+		else if (strcmp(def->defname, "on_error") == 0)
+			opts->skip_bad_files = strcmp(defGetString(def), "skip_file") == 0;
+	}
+	if (opts->root == NULL)		/* only if the catalog was edited by hand */
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
+				 errmsg("cloudtrail_fdw server \"%s\" has no \"root\" option",
+						server->servername)));
+}
+
+/* The field option of a column, or NULL. */
+char *
+ct_column_field(Oid foreigntableid, AttrNumber attnum)
+{
+	List	   *options = GetForeignColumnOptions(foreigntableid, attnum);
+	ListCell   *lc;
+
+	foreach(lc, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "field") == 0)
+			return defGetString(def);
+	}
+	return NULL;
+}

@@ -1,0 +1,69 @@
+/*-------------------------------------------------------------------------
+ *
+ * ct_port.h
+ *		Allocation shims shared by the backend and the stand-alone builds.
+ *
+ * The gzip stream, record splitter and JSON scanner (ct_stream.c, ct_json.c)
+ * never call ereport: they report failures through CtError so that the
+ * caller can apply on_error.  In the backend they allocate with palloc in
+ * the caller's current memory context, so an ERROR raised elsewhere frees
+ * them with that context; in unit tests and fuzz targets (CT_FRONTEND) they
+ * use malloc.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CT_PORT_H
+#define CT_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef CT_FRONTEND
+#include <stdlib.h>
+#define ct_alloc(sz)			malloc(sz)
+#define ct_realloc(p, sz)		realloc((p), (sz))
+#define ct_free(p)				free(p)
+#define CT_CHECK_INTERRUPTS()	((void) 0)
+/* Same ceiling as the backend's MaxAllocSize, so both builds agree. */
+#define CT_MAX_ALLOC			((size_t) 0x3fffffff)
+#else
+#include "postgres.h"
+#include "miscadmin.h"
+#include "utils/memutils.h"
+#define ct_alloc(sz)			palloc(sz)
+#define ct_realloc(p, sz)		repalloc((p), (sz))
+#define ct_free(p)				pfree(p)
+#define CT_CHECK_INTERRUPTS()	CHECK_FOR_INTERRUPTS()
+#define CT_MAX_ALLOC			((size_t) MaxAllocSize)
+#endif
+
+/* Kinds of failure reported by the scanner; the backend maps them to SQLSTATEs. */
+typedef enum CtErrorKind
+{
+	CT_ERR_NONE = 0,
+	CT_ERR_IO,					/* read() failed; errnum is set */
+	CT_ERR_GZIP,				/* bad or truncated gzip data */
+	CT_ERR_JSON,				/* JSON syntax error */
+	CT_ERR_LAYOUT,				/* valid JSON, but not {"Records":[{...},...]} */
+	CT_ERR_LIMIT,				/* record too large or nested too deep */
+	CT_ERR_VALUE				/* value does not fit its column */
+} CtErrorKind;
+
+typedef struct CtError
+{
+	CtErrorKind kind;
+	int			errnum;			/* errno for CT_ERR_IO */
+	uint64_t	offset;			/* byte offset in the decompressed JSON */
+	int			sqlerrcode;		/* CT_ERR_VALUE: SQLSTATE, or 0 */
+	char		msg[256];
+} CtError;
+
+extern void ct_error_set(CtError *err, CtErrorKind kind, uint64_t offset,
+						 const char *fmt,...)
+#ifdef __GNUC__
+			__attribute__((format(printf, 4, 5)))
+#endif
+			;
+
+#endif							/* CT_PORT_H */

@@ -1,0 +1,759 @@
+/*-------------------------------------------------------------------------
+ *
+ * ct_stream.c
+ *		Decompress one log file as a stream and split the records of its
+ *		{"Records":[...]} envelope one at a time.
+ *
+ * The splitter only tracks strings and nesting to find where a record ends;
+ * every record it returns is validated in full by ct_json.c before any value
+ * is used, and the envelope around the records is checked here, so no
+ * malformed byte goes unnoticed.
+ *
+ * Nothing here calls ereport: failures come back as CtError so the caller can
+ * name the file and apply on_error.  Works in the backend and stand-alone.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "ct_port.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "ct_json.h"
+#include "ct_stream.h"
+
+typedef enum SplitState
+{
+	ST_BEGIN,					/* before the opening '{' */
+	ST_ENV_KEY_FIRST,			/* after '{': a key or '}' */
+	ST_ENV_KEY,					/* after ',': a key */
+	ST_ENV_COLON,				/* after a key */
+	ST_ENV_VALUE,				/* after ':' */
+	ST_ENV_SKIP,				/* inside the value of another envelope key */
+	ST_ENV_SEP,					/* after an envelope value: ',' or '}' */
+	ST_REC_FIRST,				/* after "Records":[ */
+	ST_REC_ELEM,				/* after ',' inside Records */
+	ST_REC_SCAN,				/* inside a record */
+	ST_REC_SEP,					/* after a record: ',' or ']' */
+	ST_TRAILER					/* after the closing '}': only whitespace */
+} SplitState;
+
+struct CtStream
+{
+	CtReadFn	readfn;
+	void	   *readarg;
+	bool		gzip;
+
+	/* gzip input side */
+	z_stream	z;
+	bool		z_ready;		/* inflateInit2 done */
+	bool		z_in_member;	/* inside a gzip member */
+	bool		in_eof;			/* readfn returned 0 */
+	unsigned char *inbuf;
+
+	/* decompressed window: buf[keep, end) is still needed */
+	char	   *buf;
+	size_t		cap;
+	size_t		keep;			/* first byte still needed */
+	size_t		pos;			/* state machine cursor */
+	size_t		end;			/* end of valid data */
+	uint64_t	base;			/* stream offset of buf[0] */
+	bool		out_eof;		/* no more data will come */
+
+	SplitState	state;
+	bool		key_is_records;
+	bool		seen_records;
+
+	/* incremental scan of one value (a record, or an envelope value) */
+	size_t		vstart;
+	int			vdepth;
+	bool		vin_str;
+	bool		vesc;
+	bool		vscalar;
+
+	CtStreamStats stats;
+};
+
+/* bytes that need attention while skipping a value, outside and inside strings */
+static bool outside_special[256];
+static bool inside_special[256];
+static bool tables_ready = false;
+
+static void
+init_tables(void)
+{
+	if (tables_ready)
+		return;
+	memset(outside_special, 0, sizeof(outside_special));
+	memset(inside_special, 0, sizeof(inside_special));
+	outside_special[(unsigned char) '"'] = true;
+	outside_special[(unsigned char) '{'] = true;
+	outside_special[(unsigned char) '}'] = true;
+	outside_special[(unsigned char) '['] = true;
+	outside_special[(unsigned char) ']'] = true;
+	inside_special[(unsigned char) '"'] = true;
+	inside_special[(unsigned char) '\\'] = true;
+	tables_ready = true;
+}
+
+void
+ct_error_set(CtError *err, CtErrorKind kind, uint64_t offset, const char *fmt,...)
+{
+	va_list		ap;
+
+	err->kind = kind;
+	err->offset = offset;
+	err->sqlerrcode = 0;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+}
+
+static voidpf
+ct_zalloc(voidpf opaque, uInt items, uInt size)
+{
+	(void) opaque;
+	return ct_alloc((size_t) items * size);
+}
+
+static void
+ct_zfree(voidpf opaque, voidpf address)
+{
+	(void) opaque;
+	ct_free(address);
+}
+
+CtStream *
+ct_stream_open(CtReadFn readfn, void *arg, bool gzip)
+{
+	CtStream   *s = ct_alloc(sizeof(CtStream));
+
+	init_tables();
+	memset(s, 0, sizeof(CtStream));
+	s->readfn = readfn;
+	s->readarg = arg;
+	s->gzip = gzip;
+	s->cap = 2 * CT_READ_CHUNK;
+	s->buf = ct_alloc(s->cap);
+	if (gzip)
+		s->inbuf = ct_alloc(CT_READ_CHUNK);
+	s->state = ST_BEGIN;
+	return s;
+}
+
+void
+ct_stream_close(CtStream *s)
+{
+	if (s == NULL)
+		return;
+	if (s->z_ready)
+		inflateEnd(&s->z);
+	if (s->inbuf)
+		ct_free(s->inbuf);
+	ct_free(s->buf);
+	ct_free(s);
+}
+
+void
+ct_stream_stats(const CtStream *s, CtStreamStats *stats)
+{
+	*stats = s->stats;
+}
+
+/* Make room for at least one more chunk, moving or growing the window. */
+static bool
+make_room(CtStream *s, CtError *err)
+{
+	if (s->keep > 0 && s->cap - s->end < CT_READ_CHUNK)
+	{
+		size_t		shift = s->keep;
+
+		memmove(s->buf, s->buf + shift, s->end - shift);
+		s->end -= shift;
+		s->pos -= shift;
+		if (s->vstart >= shift)
+			s->vstart -= shift;
+		s->keep = 0;
+		s->base += shift;
+	}
+	if (s->cap - s->end < CT_READ_CHUNK)
+	{
+		size_t		need = s->end + CT_READ_CHUNK;
+		size_t		newcap = s->cap * 2;
+
+		if (need > CT_MAX_ALLOC)
+		{
+			ct_error_set(err, CT_ERR_LIMIT, s->base + s->keep,
+						 "record larger than %zu bytes", (size_t) CT_MAX_RECORD_SIZE);
+			return false;
+		}
+		if (newcap < need)
+			newcap = need;
+		if (newcap > CT_MAX_ALLOC)
+			newcap = CT_MAX_ALLOC;
+		s->buf = ct_realloc(s->buf, newcap);
+		s->cap = newcap;
+	}
+	return true;
+}
+
+static long
+read_some(CtStream *s, void *buf, size_t len, CtError *err)
+{
+	long		n;
+
+	CT_CHECK_INTERRUPTS();
+	errno = 0;
+	n = s->readfn(s->readarg, buf, len);
+	if (n < 0)
+	{
+		err->kind = CT_ERR_IO;
+		err->errnum = errno;
+		err->offset = s->stats.bytes_in;
+		snprintf(err->msg, sizeof(err->msg), "could not read file: %s", strerror(errno));
+		return -1;
+	}
+	s->stats.bytes_in += n;
+	return n;
+}
+
+/*
+ * Append decompressed data to the window.  Returns 1 when data was added,
+ * 0 at a clean end of input, -1 on error.
+ */
+static int
+fill(CtStream *s, CtError *err)
+{
+	if (!make_room(s, err))
+		return -1;
+
+	if (!s->gzip)
+	{
+		long		n = read_some(s, s->buf + s->end, s->cap - s->end, err);
+
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		s->end += n;
+		s->stats.bytes_out += n;
+		return 1;
+	}
+
+	for (;;)
+	{
+		size_t		room;
+		size_t		produced;
+		int			ret;
+
+		if (s->z.avail_in == 0 && !s->in_eof)
+		{
+			long		n = read_some(s, s->inbuf, CT_READ_CHUNK, err);
+
+			if (n < 0)
+				return -1;
+			if (n == 0)
+				s->in_eof = true;
+			s->z.next_in = s->inbuf;
+			s->z.avail_in = (uInt) n;
+		}
+
+		if (!s->z_in_member)
+		{
+			/* At the start of the file or after a member: another member, or the end. */
+			if (s->z.avail_in == 0)
+			{
+				if (!s->in_eof)
+					continue;
+				if (s->stats.bytes_in == 0)
+				{
+					ct_error_set(err, CT_ERR_GZIP, 0, "file is empty (0 bytes)");
+					return -1;
+				}
+				return 0;
+			}
+			if (s->z.next_in[0] != 0x1f ||
+				(s->z.avail_in > 1 && s->z.next_in[1] != 0x8b))
+			{
+				if (s->z_ready)
+					ct_error_set(err, CT_ERR_GZIP, s->stats.bytes_in - s->z.avail_in,
+								 "trailing garbage after gzip data");
+				else
+					ct_error_set(err, CT_ERR_GZIP, 0, "not in gzip format");
+				return -1;
+			}
+			if (!s->z_ready)
+			{
+				s->z.zalloc = ct_zalloc;
+				s->z.zfree = ct_zfree;
+				s->z.opaque = Z_NULL;
+				if (inflateInit2(&s->z, 16 + MAX_WBITS) != Z_OK)
+				{
+					ct_error_set(err, CT_ERR_GZIP, 0, "could not initialize zlib");
+					return -1;
+				}
+				s->z_ready = true;
+			}
+			else if (inflateReset(&s->z) != Z_OK)
+			{
+				ct_error_set(err, CT_ERR_GZIP, 0, "could not reset zlib");
+				return -1;
+			}
+			s->z_in_member = true;
+		}
+
+		if (s->z.avail_in == 0 && s->in_eof)
+		{
+			ct_error_set(err, CT_ERR_GZIP, s->stats.bytes_in,
+						 "unexpected end of gzip data (truncated file)");
+			return -1;
+		}
+
+		room = s->cap - s->end;
+		s->z.next_out = (Bytef *) (s->buf + s->end);
+		s->z.avail_out = (uInt) (room > 0x7fffffff ? 0x7fffffff : room);
+		room = s->z.avail_out;
+		ret = inflate(&s->z, Z_NO_FLUSH);
+		produced = room - s->z.avail_out;
+		s->end += produced;
+		s->stats.bytes_out += produced;
+
+		if (ret == Z_STREAM_END)
+			s->z_in_member = false;
+		else if (ret != Z_OK && ret != Z_BUF_ERROR)
+		{
+			ct_error_set(err, CT_ERR_GZIP, s->stats.bytes_in - s->z.avail_in,
+						 "invalid gzip data: %s",
+						 s->z.msg ? s->z.msg : "unknown zlib error");
+			return -1;
+		}
+		if (produced > 0)
+			return 1;
+	}
+}
+
+/*
+ * Make sure buf[pos] is available.  Returns 1 if so, 0 at end of data,
+ * -1 on error.
+ */
+static inline int
+need_byte(CtStream *s, CtError *err)
+{
+	while (s->pos >= s->end)
+	{
+		int			r;
+
+		if (s->out_eof)
+			return 0;
+		r = fill(s, err);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			s->out_eof = true;
+	}
+	return 1;
+}
+
+/* Skip JSON whitespace; same return convention as need_byte. */
+static inline int
+skip_ws(CtStream *s, CtError *err)
+{
+	for (;;)
+	{
+		int			r = need_byte(s, err);
+		char		c;
+
+		if (r <= 0)
+			return r;
+		c = s->buf[s->pos];
+		if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
+			return 1;
+		s->pos++;
+		s->keep = s->pos;
+	}
+}
+
+static void
+begin_value(CtStream *s)
+{
+	char		c = s->buf[s->pos];
+
+	s->vstart = s->pos;
+	s->vdepth = 0;
+	s->vin_str = false;
+	s->vesc = false;
+	s->vscalar = !(c == '{' || c == '[' || c == '"');
+}
+
+/*
+ * Continue scanning the value that begins at vstart.  Returns 1 once its end
+ * is reached (pos is just past it), 0 at end of data before that, -1 on error.
+ */
+static int
+scan_value(CtStream *s, CtError *err)
+{
+	for (;;)
+	{
+		const unsigned char *p = (const unsigned char *) s->buf + s->pos;
+		const unsigned char *e = (const unsigned char *) s->buf + s->end;
+		int			r;
+
+		if (s->vscalar)
+		{
+			while (p < e)
+			{
+				unsigned char c = *p;
+
+				if (c == ',' || c == ']' || c == '}' || c == ' ' ||
+					c == '\n' || c == '\r' || c == '\t')
+				{
+					s->pos = (const char *) p - s->buf;
+					return 1;
+				}
+				p++;
+			}
+		}
+		else
+		{
+			while (p < e)
+			{
+				unsigned char c = *p++;
+
+				if (s->vin_str)
+				{
+					if (s->vesc)
+					{
+						s->vesc = false;
+						continue;
+					}
+					if (!inside_special[c])
+						continue;
+					if (c == '\\')
+						s->vesc = true;
+					else
+					{
+						s->vin_str = false;
+						if (s->vdepth == 0)
+						{
+							/* the value was a plain string */
+							s->pos = (const char *) p - s->buf;
+							return 1;
+						}
+					}
+					continue;
+				}
+				if (!outside_special[c])
+					continue;
+				if (c == '"')
+					s->vin_str = true;
+				else if (c == '{' || c == '[')
+				{
+					if (++s->vdepth > CT_MAX_DEPTH)
+					{
+						ct_error_set(err, CT_ERR_LIMIT,
+									 s->base + ((const char *) p - s->buf) - 1,
+									 "JSON nesting depth exceeds %d", CT_MAX_DEPTH);
+						return -1;
+					}
+				}
+				else if (--s->vdepth <= 0)
+				{
+					s->pos = (const char *) p - s->buf;
+					return 1;
+				}
+			}
+		}
+		s->pos = s->end;
+		if (s->pos - s->vstart > CT_MAX_RECORD_SIZE)
+		{
+			ct_error_set(err, CT_ERR_LIMIT, s->base + s->vstart,
+						 "record larger than %zu bytes", (size_t) CT_MAX_RECORD_SIZE);
+			return -1;
+		}
+		r = need_byte(s, err);
+		if (r <= 0)
+		{
+			/* a number may legitimately end at the end of data */
+			if (r == 0 && s->vscalar)
+				return 1;
+			return r;
+		}
+	}
+}
+
+static CtStreamResult
+json_error(CtStream *s, CtError *err, const char *what)
+{
+	ct_error_set(err, CT_ERR_JSON, s->base + s->pos, "invalid JSON: %s", what);
+	return CT_STREAM_ERROR;
+}
+
+static CtStreamResult
+eof_error(CtStream *s, CtError *err)
+{
+	if (s->state == ST_BEGIN)
+		ct_error_set(err, CT_ERR_JSON, s->base + s->pos, "file holds no JSON data");
+	else
+		ct_error_set(err, CT_ERR_JSON, s->base + s->pos,
+					 "invalid JSON: unexpected end of data (truncated file?)");
+	return CT_STREAM_ERROR;
+}
+
+/*
+ * Find the end of the key string that starts at pos (a '"').  keep == pos
+ * here, so offsets relative to pos survive a move of the window.  Returns 1
+ * with *keyend set, 0 at end of data, -1 on error.
+ */
+static int
+scan_key(CtStream *s, size_t *keyend, CtError *err)
+{
+	size_t		rel = 1;
+
+	for (;;)
+	{
+		size_t		i = s->pos + rel;
+		int			r;
+
+		while (i < s->end)
+		{
+			char		c = s->buf[i];
+
+			if (c == '\\')
+				i += 2;
+			else if (c == '"')
+			{
+				*keyend = i + 1;
+				return 1;
+			}
+			else
+				i++;
+		}
+		rel = i - s->pos;
+		if (s->out_eof)
+			return 0;
+		r = fill(s, err);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+		{
+			s->out_eof = true;
+			return 0;
+		}
+	}
+}
+
+CtStreamResult
+ct_stream_next(CtStream *s, const char **rec, size_t *len, CtError *err)
+{
+	int			r;
+
+	for (;;)
+	{
+		switch (s->state)
+		{
+			case ST_BEGIN:
+				r = skip_ws(s, err);
+				if (r <= 0)
+					return r < 0 ? CT_STREAM_ERROR : eof_error(s, err);
+				if (s->buf[s->pos] == '[')
+				{
+					ct_error_set(err, CT_ERR_LAYOUT, s->base + s->pos,
+								 "file holds a JSON array, not an object with a \"Records\" array");
+					return CT_STREAM_ERROR;
+				}
+				if (s->buf[s->pos] != '{')
+					return json_error(s, err, "expected '{' at the start of the file");
+				s->pos++;
+				s->keep = s->pos;
+				s->state = ST_ENV_KEY_FIRST;
+				break;
+
+			case ST_ENV_KEY_FIRST:
+			case ST_ENV_KEY:
+				{
+					size_t		keyend;
+					CtValue		key;
+
+					r = skip_ws(s, err);
+					if (r <= 0)
+						return r < 0 ? CT_STREAM_ERROR : eof_error(s, err);
+					if (s->state == ST_ENV_KEY_FIRST && s->buf[s->pos] == '}')
+					{
+						s->pos++;
+						s->keep = s->pos;
+						s->state = ST_TRAILER;
+						break;
+					}
+					if (s->buf[s->pos] != '"')
+						return json_error(s, err, "expected a string key in the top-level object");
+					r = scan_key(s, &keyend, err);
+					if (r <= 0)
+						return r < 0 ? CT_STREAM_ERROR : eof_error(s, err);
+					if (!ct_json_validate(s->buf + s->pos, keyend - s->pos, err))
+					{
+						err->offset += s->base + s->pos;
+						return CT_STREAM_ERROR;
+					}
+					key.p = s->buf + s->pos;
+					key.len = keyend - s->pos;
+					key.type = CT_JSON_STRING;
+					key.escaped = memchr(key.p, '\\', key.len) != NULL;
+					s->key_is_records = ct_json_string_equals(&key, "Records", 7, false);
+					s->pos = keyend;
+					s->keep = s->pos;
+					s->state = ST_ENV_COLON;
+					break;
+				}
+
+			case ST_ENV_COLON:
+				r = skip_ws(s, err);
+				if (r <= 0)
+					return r < 0 ? CT_STREAM_ERROR : eof_error(s, err);
+				if (s->buf[s->pos] != ':')
+					return json_error(s, err, "expected ':' after a key");
+				s->pos++;
+				s->keep = s->pos;
+				s->state = ST_ENV_VALUE;
+				break;
+
+			case ST_ENV_VALUE:
+				r = skip_ws(s, err);
+				if (r <= 0)
+					return r < 0 ? CT_STREAM_ERROR : eof_error(s, err);
+				if (s->key_is_records)
+				{
+					if (s->seen_records)
+					{
+						ct_error_set(err, CT_ERR_LAYOUT, s->base + s->pos,
+									 "duplicate \"Records\" key");
+						return CT_STREAM_ERROR;
+					}
+					if (s->buf[s->pos] != '[')
+					{
+						ct_error_set(err, CT_ERR_LAYOUT, s->base + s->pos,
+									 "\"Records\" is not an array");
+						return CT_STREAM_ERROR;
+					}
+					s->seen_records = true;
+					s->pos++;
+					s->keep = s->pos;
+					s->state = ST_REC_FIRST;
+					break;
+				}
+				begin_value(s);
+				s->state = ST_ENV_SKIP;
+				break;
+
+			case ST_ENV_SKIP:
+				r = scan_value(s, err);
+				if (r <= 0)
+					return r < 0 ? CT_STREAM_ERROR : eof_error(s, err);
+				if (!ct_json_validate(s->buf + s->vstart, s->pos - s->vstart, err))
+				{
+					err->offset += s->base + s->vstart;
+					return CT_STREAM_ERROR;
+				}
+				s->keep = s->pos;
+				s->state = ST_ENV_SEP;
+				break;
+
+			case ST_ENV_SEP:
+				r = skip_ws(s, err);
+				if (r <= 0)
+					return r < 0 ? CT_STREAM_ERROR : eof_error(s, err);
+				if (s->buf[s->pos] == ',')
+					s->state = ST_ENV_KEY;
+				else if (s->buf[s->pos] == '}')
+					s->state = ST_TRAILER;
+				else
+					return json_error(s, err, "expected ',' or '}' in the top-level object");
+				s->pos++;
+				s->keep = s->pos;
+				break;
+
+			case ST_REC_FIRST:
+			case ST_REC_ELEM:
+				{
+					char		c;
+
+					r = skip_ws(s, err);
+					if (r <= 0)
+						return r < 0 ? CT_STREAM_ERROR : eof_error(s, err);
+					c = s->buf[s->pos];
+					if (c == ']' && s->state == ST_REC_FIRST)
+					{
+						s->pos++;
+						s->keep = s->pos;
+						s->state = ST_ENV_SEP;
+						break;
+					}
+					s->stats.records++;
+					if (c != '{')
+					{
+						if (c == '"' || c == '[' || c == '-' || (c >= '0' && c <= '9') ||
+							c == 't' || c == 'f' || c == 'n')
+						{
+							ct_error_set(err, CT_ERR_LAYOUT, s->base + s->pos,
+										 "record is not a JSON object");
+							return CT_STREAM_ERROR;
+						}
+						return json_error(s, err, "expected a record in the \"Records\" array");
+					}
+					begin_value(s);
+					s->state = ST_REC_SCAN;
+					break;
+				}
+
+			case ST_REC_SCAN:
+				r = scan_value(s, err);
+				if (r <= 0)
+					return r < 0 ? CT_STREAM_ERROR : eof_error(s, err);
+				*rec = s->buf + s->vstart;
+				*len = s->pos - s->vstart;
+				s->keep = s->pos;
+				s->state = ST_REC_SEP;
+				return CT_STREAM_RECORD;
+
+			case ST_REC_SEP:
+				r = skip_ws(s, err);
+				if (r <= 0)
+					return r < 0 ? CT_STREAM_ERROR : eof_error(s, err);
+				if (s->buf[s->pos] == ',')
+					s->state = ST_REC_ELEM;
+				else if (s->buf[s->pos] == ']')
+					s->state = ST_ENV_SEP;
+				else
+					return json_error(s, err, "expected ',' or ']' after a record");
+				s->pos++;
+				s->keep = s->pos;
+				break;
+
+			case ST_TRAILER:
+				r = skip_ws(s, err);
+				if (r < 0)
+					return CT_STREAM_ERROR;
+				if (r > 0)
+				{
+					ct_error_set(err, CT_ERR_JSON, s->base + s->pos,
+								 "invalid JSON: unexpected data after the top-level object");
+					return CT_STREAM_ERROR;
+				}
+				if (!s->seen_records)
+				{
+					ct_error_set(err, CT_ERR_LAYOUT, s->base + s->pos,
+								 "no \"Records\" array in the file");
+					return CT_STREAM_ERROR;
+				}
+				return CT_STREAM_END;
+		}
+	}
+}
+
+uint64_t
+ct_stream_offset(const CtStream *s, const char *p)
+{
+	return s->base + (uint64_t) (p - s->buf);
+}

@@ -1,0 +1,49 @@
+/*-------------------------------------------------------------------------
+ *
+ * ct_stream.h
+ *		Streaming reader of one CloudTrail log file: gzip (or plain) bytes in,
+ *		one record of the "Records" array at a time out.
+ *
+ * Memory is bounded by the largest record plus one read chunk, never by the
+ * file: the window holds only the record being split and what follows it.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CT_STREAM_H
+#define CT_STREAM_H
+
+#include "ct_port.h"
+
+/* Reads up to len bytes; returns the count, 0 at end of file, -1 with errno. */
+typedef long (*CtReadFn) (void *arg, void *buf, size_t len);
+
+typedef struct CtStream CtStream;
+
+typedef enum CtStreamResult
+{
+	CT_STREAM_ERROR = -1,
+	CT_STREAM_END = 0,
+	CT_STREAM_RECORD = 1
+} CtStreamResult;
+
+typedef struct CtStreamStats
+{
+	uint64_t	bytes_in;		/* bytes read from the file */
+	uint64_t	bytes_out;		/* JSON bytes after decompression */
+	uint64_t	records;		/* records split so far */
+} CtStreamStats;
+
+extern CtStream *ct_stream_open(CtReadFn readfn, void *arg, bool gzip);
+extern CtStreamResult ct_stream_next(CtStream *s, const char **rec,
+									 size_t *len, CtError *err);
+extern void ct_stream_stats(const CtStream *s, CtStreamStats *stats);
+extern void ct_stream_close(CtStream *s);
+
+/* Largest record accepted; larger ones are a CT_ERR_LIMIT error. */
+#define CT_MAX_RECORD_SIZE	(CT_MAX_ALLOC - CT_READ_CHUNK - 1)
+#define CT_READ_CHUNK		((size_t) 256 * 1024)
+
+#endif							/* CT_STREAM_H */
+
+/* Offset in the decompressed JSON of a pointer into the current record. */
+extern uint64_t ct_stream_offset(const CtStream *s, const char *p);

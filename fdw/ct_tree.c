@@ -1,0 +1,703 @@
+/*-------------------------------------------------------------------------
+ *
+ * ct_tree.c
+ *		Find the event files of a CloudTrail mirror:
+ *		[prefix/]AWSLogs/[o-ORG/]ACCOUNT/TYPE/REGION/YYYY/MM/DD/file
+ *
+ * The walk is split in two so that pruning can work at both levels without
+ * listing what it prunes: ct_tree_partitions() lists the skeleton down to the
+ * day folders (one "partition" per account x region x day) without opening
+ * them, and ct_tree_files() lists the event files of one partition.
+ *
+ * Nothing outside the root is ever read: the root and location are resolved
+ * with realpath(), and a symbolic link met during the walk is followed only
+ * when its target is inside the root.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <sys/stat.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "storage/fd.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+
+#include "cloudtrail_fdw.h"
+
+/* Prefix folders above AWSLogs are searched this deep at most. */
+#define CT_MAX_PREFIX_DEPTH		8
+
+/* At most this many skipped files are named in a WARNING each. */
+#define CT_MAX_SKIP_WARNINGS	10
+
+typedef enum EntryKind
+{
+	ENTRY_OTHER,
+	ENTRY_DIR,
+	ENTRY_FILE
+} EntryKind;
+
+typedef struct DirEntry
+{
+	char	   *name;
+	EntryKind	kind;
+	int64		size;
+} DirEntry;
+
+static bool
+all_digits(const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static int
+num(const char *s, int n)
+{
+	int			v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+static bool
+is_account(const char *name)
+{
+	return strlen(name) == 12 && all_digits(name, 12);
+}
+
+/* o- followed by 10 to 32 lower-case letters or digits */
+static bool
+is_org(const char *name)
+{
+	size_t		len = strlen(name);
+
+	if (len < 12 || len > 34 || name[0] != 'o' || name[1] != '-')
+		return false;
+	for (size_t i = 2; i < len; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9')))
+			return false;
+	return true;
+}
+
+/* Region codes are not listed anywhere: accept any lower-case code. */
+static bool
+is_region(const char *name, size_t len)
+{
+	if (len == 0 || len > 64 || name[0] == '-')
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+			  name[i] == '-'))
+			return false;
+	return true;
+}
+
+static bool
+valid_date(int y, int m, int d)
+{
+	return y >= 1970 && y <= 9999 && m >= 1 && m <= 12 &&
+		d >= 1 && d <= day_tab[isleap(y)][m - 1];
+}
+
+/*
+ * Parses an event file name:
+ * ACCOUNT_TYPE_REGION_YYYYMMDDTHHmmZ_UNIQUE.json[.gz], TYPE being CloudTrail
+ * or one of its event siblings (never the digest).  Partial downloads
+ * (NAME.json.gz.XXXXXXXX) and anything else do not match.
+ */
+static bool
+parse_file_name(const char *name, CtFile *file)
+{
+	const char *p = name;
+	const char *us;
+	size_t		len;
+	int			y,
+				m,
+				d,
+				hh,
+				mi;
+
+	if (!all_digits(p, 12) || p[12] != '_')
+		return false;
+	p += 13;
+	us = strchr(p, '_');
+	if (us == NULL || strncmp(p, "CloudTrail", 10) != 0 ||
+		(us - p == 17 && strncmp(p, "CloudTrail-Digest", 17) == 0))
+		return false;
+	p = us + 1;
+	us = strchr(p, '_');
+	if (us == NULL || !is_region(p, us - p))
+		return false;
+	p = us + 1;
+	/* YYYYMMDDTHHmmZ_ */
+	if (!all_digits(p, 8) || p[8] != 'T' || !all_digits(p + 9, 4) ||
+		p[13] != 'Z' || p[14] != '_')
+		return false;
+	y = num(p, 4);
+	m = num(p + 4, 2);
+	d = num(p + 6, 2);
+	hh = num(p + 9, 2);
+	mi = num(p + 11, 2);
+	if (!valid_date(y, m, d) || hh > 23 || mi > 59)
+		return false;
+	p += 15;
+	len = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+	if (len == 0)
+		return false;
+	p += len;
+	if (strcmp(p, ".json.gz") == 0)
+		file->gzip = true;
+	else if (strcmp(p, ".json") == 0)
+		file->gzip = false;
+	else
+		return false;
+	file->delivery = (TimestampTz) (date2j(y, m, d) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY +
+		(TimestampTz) hh * USECS_PER_HOUR + (TimestampTz) mi * USECS_PER_MINUTE;
+	return true;
+}
+
+/*
+ * A bad file or folder: an ERROR, or under on_error 'skip_file' a WARNING
+ * (the first few) and a count.  path is relative to the root.
+ */
+void
+ct_report_bad(CtOnError *onerr, const char *path, int sqlerrcode,
+			  const char *reason, const char *detail)
+{
+	if (!onerr->skip)
+		ereport(ERROR,
+				(errcode(sqlerrcode),
+				 errmsg("%s \"%s\"", reason, path),
+				 detail ? errdetail_internal("%s", detail) : 0,
+				 errhint("Set the foreign table option on_error to 'skip_file' to skip bad files.")));
+	onerr->nskipped++;
+	if (!onerr->quiet && onerr->nskipped <= CT_MAX_SKIP_WARNINGS)
+		ereport(WARNING,
+				(errcode(sqlerrcode),
+				 errmsg("skipping \"%s\": %s", path, reason),
+				 detail ? errdetail_internal("%s", detail) : 0));
+}
+
+static char *
+abs_path(CtTree *tree, const char *rel)
+{
+	if (rel[0] == '\0')
+		return pstrdup(tree->root);
+	return psprintf("%s/%s", tree->root, rel);
+}
+
+static char *
+join_rel(const char *dir, const char *name)
+{
+	if (dir[0] == '\0')
+		return pstrdup(name);
+	return psprintf("%s/%s", dir, name);
+}
+
+/* Is the real path p the root or inside it? */
+static bool
+inside_root(CtTree *tree, const char *p)
+{
+	size_t		rlen = strlen(tree->root);
+
+	if (strcmp(tree->root, "/") == 0)
+		return true;
+	return strncmp(p, tree->root, rlen) == 0 && (p[rlen] == '\0' || p[rlen] == '/');
+}
+
+/*
+ * What a directory entry is, following a symbolic link only into the root.
+ * A link out of the root is a bad entry when it stands where the layout
+ * expects a folder or an event file.
+ */
+static EntryKind
+entry_kind(CtTree *tree, int dfd, const char *dirrel, struct dirent *de,
+		   bool follow_links, bool want_size, int64 *size)
+{
+	struct stat st;
+	bool		is_link = false;
+
+	*size = -1;
+	if (de->d_type == DT_DIR)
+		return ENTRY_DIR;
+	if (de->d_type == DT_REG && !want_size)
+		return ENTRY_FILE;
+	if (de->d_type == DT_LNK || de->d_type == DT_UNKNOWN)
+	{
+		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			return ENTRY_OTHER;
+		is_link = S_ISLNK(st.st_mode);
+	}
+	if (is_link && !follow_links)
+		return ENTRY_OTHER;
+	if (is_link)
+	{
+		char	   *rel = join_rel(dirrel, de->d_name);
+		char	   *abs = abs_path(tree, rel);
+		char	   *real = realpath(abs, NULL);
+
+		if (real == NULL)
+		{
+			ct_report_bad(tree->onerr, rel, ERRCODE_UNDEFINED_FILE,
+						  "could not follow symbolic link",
+						  errno == ELOOP ? "The link is part of a loop." :
+						  "The link points to nothing.");
+			return ENTRY_OTHER;
+		}
+		if (!inside_root(tree, real))
+		{
+			free(real);
+			ct_report_bad(tree->onerr, rel, ERRCODE_INSUFFICIENT_PRIVILEGE,
+						  "symbolic link points outside the root folder",
+						  "Links are followed only to targets inside the server's root.");
+			return ENTRY_OTHER;
+		}
+		free(real);
+	}
+	if (fstatat(dfd, de->d_name, &st, 0) != 0)
+		return ENTRY_OTHER;
+	if (S_ISDIR(st.st_mode))
+		return ENTRY_DIR;
+	if (S_ISREG(st.st_mode))
+	{
+		*size = st.st_size;
+		return ENTRY_FILE;
+	}
+	return ENTRY_OTHER;
+}
+
+/* Does name fit the level below a folder of this level? */
+static bool
+name_fits(CtTree *tree, CtLevel level, const char *name)
+{
+	switch (level)
+	{
+		case CT_LEVEL_PREFIX:
+			return name[0] != '.';
+		case CT_LEVEL_AWSLOGS:
+			return is_account(name) || is_org(name);
+		case CT_LEVEL_ORG:
+			return is_account(name);
+		case CT_LEVEL_ACCOUNT:
+			return strcmp(name, tree->log_type) == 0;
+		case CT_LEVEL_TYPE:
+			return is_region(name, strlen(name));
+		case CT_LEVEL_REGION:
+			return strlen(name) == 4 && all_digits(name, 4);
+		case CT_LEVEL_YEAR:
+		case CT_LEVEL_MONTH:
+			return strlen(name) == 2 && all_digits(name, 2);
+		default:
+			return false;
+	}
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const DirEntry *) a)->name, ((const DirEntry *) b)->name);
+}
+
+/*
+ * Lists the entries of a folder that fit the layout, sorted by name.
+ * Returns NULL (after reporting) when the folder cannot be read.
+ */
+static DirEntry *
+list_dir(CtTree *tree, const char *rel, CtLevel level, bool files,
+		 bool want_size, int *n)
+{
+	char	   *abs = abs_path(tree, rel);
+	DIR		   *dir;
+	struct dirent *de;
+	DirEntry   *entries;
+	int			cap = 16;
+
+	*n = 0;
+	dir = AllocateDir(abs);
+	if (dir == NULL)
+	{
+		int			save = errno;
+
+		ct_report_bad(tree->onerr, rel[0] ? rel : ".",
+					  save == EACCES ? ERRCODE_INSUFFICIENT_PRIVILEGE : ERRCODE_UNDEFINED_FILE,
+					  "could not open folder", strerror(save));
+		return NULL;
+	}
+	entries = palloc(cap * sizeof(DirEntry));
+	for (;;)
+	{
+		EntryKind	kind;
+		int64		size;
+		CtFile		f;
+
+		CHECK_FOR_INTERRUPTS();
+		errno = 0;
+		de = readdir(dir);
+		if (de == NULL)
+		{
+			if (errno != 0)
+			{
+				int			save = errno;
+
+				FreeDir(dir);
+				ct_report_bad(tree->onerr, rel[0] ? rel : ".", ERRCODE_IO_ERROR,
+							  "could not read folder", strerror(save));
+				*n = 0;
+				return entries;
+			}
+			break;
+		}
+		if (files ? !parse_file_name(de->d_name, &f) : !name_fits(tree, level, de->d_name))
+			continue;
+		/* links in the prefix area are not part of the layout: never followed */
+		kind = entry_kind(tree, dirfd(dir), rel, de, files || level != CT_LEVEL_PREFIX,
+						  want_size, &size);
+		if (kind != (files ? ENTRY_FILE : ENTRY_DIR))
+			continue;
+		if (*n == cap)
+		{
+			cap *= 2;
+			entries = repalloc(entries, cap * sizeof(DirEntry));
+		}
+		entries[*n].name = pstrdup(de->d_name);
+		entries[*n].kind = kind;
+		entries[*n].size = size;
+		(*n)++;
+	}
+	FreeDir(dir);
+	qsort(entries, *n, sizeof(DirEntry), entry_cmp);
+	return entries;
+}
+
+static void
+walk(CtTree *tree, const char *rel, CtLevel level, CtPartition *cur,
+	 int prefix_depth, List **out)
+{
+	DirEntry   *entries;
+	int			n;
+
+	check_stack_depth();
+	CHECK_FOR_INTERRUPTS();
+
+	if (level == CT_LEVEL_DAY)
+	{
+		CtPartition *p = palloc(sizeof(CtPartition));
+
+		*p = *cur;
+		p->dir = pstrdup(rel);
+		*out = lappend(*out, p);
+		return;
+	}
+
+	entries = list_dir(tree, rel, level, false, false, &n);
+	for (int i = 0; i < n; i++)
+	{
+		const char *name = entries[i].name;
+		char	   *child = join_rel(rel, name);
+		CtPartition next = *cur;
+
+		switch (level)
+		{
+			case CT_LEVEL_PREFIX:
+				if (strcmp(name, "AWSLogs") == 0)
+					walk(tree, child, CT_LEVEL_AWSLOGS, &next, 0, out);
+				else if (prefix_depth < CT_MAX_PREFIX_DEPTH)
+					walk(tree, child, CT_LEVEL_PREFIX, &next, prefix_depth + 1, out);
+				break;
+			case CT_LEVEL_AWSLOGS:
+				if (is_org(name))
+				{
+					next.org = pstrdup(name);
+					walk(tree, child, CT_LEVEL_ORG, &next, 0, out);
+				}
+				else
+				{
+					next.account = pstrdup(name);
+					walk(tree, child, CT_LEVEL_ACCOUNT, &next, 0, out);
+				}
+				break;
+			case CT_LEVEL_ORG:
+				next.account = pstrdup(name);
+				walk(tree, child, CT_LEVEL_ACCOUNT, &next, 0, out);
+				break;
+			case CT_LEVEL_ACCOUNT:
+				walk(tree, child, CT_LEVEL_TYPE, &next, 0, out);
+				break;
+			case CT_LEVEL_TYPE:
+				next.region = pstrdup(name);
+				walk(tree, child, CT_LEVEL_REGION, &next, 0, out);
+				break;
+			case CT_LEVEL_REGION:
+				next.date = num(name, 4);	/* year, completed below */
+				walk(tree, child, CT_LEVEL_YEAR, &next, 0, out);
+				break;
+			case CT_LEVEL_YEAR:
+				next.date = next.date * 100 + num(name, 2);
+				walk(tree, child, CT_LEVEL_MONTH, &next, 0, out);
+				break;
+			case CT_LEVEL_MONTH:
+				{
+					int			y = cur->date / 100;
+					int			m = cur->date % 100;
+					int			d = num(name, 2);
+
+					if (!valid_date(y, m, d))
+						break;
+					next.date = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
+					walk(tree, child, CT_LEVEL_DAY, &next, 0, out);
+					break;
+				}
+			default:
+				break;
+		}
+		pfree(child);
+	}
+}
+
+/*
+ * Lists the partitions (day folders) under the start of the walk, in a
+ * stable order.  Day folders are not opened.
+ */
+List *
+ct_tree_partitions(CtTree *tree)
+{
+	List	   *out = NIL;
+	CtPartition cur = tree->seed;
+
+	if (tree->single_file)
+	{
+		CtPartition *p = palloc(sizeof(CtPartition));
+
+		*p = cur;
+		p->dir = pstrdup(tree->start);
+		return list_make1(p);
+	}
+	walk(tree, tree->start, tree->start_level, &cur, 0, &out);
+	return out;
+}
+
+/* Lists the event files of one partition, sorted by name (so by delivery time). */
+CtFile *
+ct_tree_files(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles)
+{
+	DirEntry   *entries;
+	CtFile	   *files;
+	int			n;
+
+	if (tree->single_file)
+	{
+		char	   *abs = psprintf("%s/%s/%s", tree->root, part->dir, tree->single_file);
+		struct stat st;
+
+		files = palloc(sizeof(CtFile));
+		parse_file_name(tree->single_file, files);
+		files->name = pstrdup(tree->single_file);
+		files->size = (with_size && stat(abs, &st) == 0) ? st.st_size : -1;
+		*nfiles = 1;
+		return files;
+	}
+
+	entries = list_dir(tree, part->dir, CT_LEVEL_DAY, true, with_size, &n);
+	files = palloc(Max(n, 1) * sizeof(CtFile));
+	for (int i = 0; i < n; i++)
+	{
+		parse_file_name(entries[i].name, &files[i]);
+		files[i].name = entries[i].name;
+		files[i].size = entries[i].size;
+	}
+	*nfiles = n;
+	return files;
+}
+
+/*
+ * Resolves the root and the location, and works out where in the layout the
+ * walk starts.  Errors here are about the configuration, never skipped.
+ */
+void
+ct_tree_open(CtTree *tree, const CtOptions *opts, CtOnError *onerr)
+{
+	char	   *real_root;
+	char	   *loc_abs;
+	char	   *real_loc;
+	char	   *rel;
+	struct stat st;
+	List	   *parts;
+	ListCell   *lc;
+	int			awslogs = -1;
+	int			i;
+
+	memset(tree, 0, sizeof(CtTree));
+	tree->log_type = opts->log_type;
+	tree->onerr = onerr;
+
+	real_root = realpath(opts->root, NULL);
+	if (real_root == NULL || stat(real_root, &st) != 0 || !S_ISDIR(st.st_mode))
+	{
+		int			save = errno;
+
+		if (real_root)
+			save = ENOTDIR;
+		ereport(ERROR,
+				(errcode(save == EACCES ? ERRCODE_INSUFFICIENT_PRIVILEGE : ERRCODE_UNDEFINED_FILE),
+				 errmsg("could not open the root folder of cloudtrail_fdw server \"%s\": %s",
+						opts->server_name, strerror(save)),
+				 ct_may_see_paths() ? errdetail("The root is \"%s\".", opts->root) : 0,
+				 errhint("The server option \"root\" must name an existing folder that the database server can read.")));
+	}
+	tree->root = pstrdup(real_root);
+	free(real_root);
+
+	if (opts->location == NULL)
+	{
+		tree->start = pstrdup("");
+		tree->start_level = CT_LEVEL_PREFIX;
+		return;
+	}
+
+	loc_abs = is_absolute_path(opts->location) ? pstrdup(opts->location) :
+		psprintf("%s/%s", tree->root, opts->location);
+	real_loc = realpath(loc_abs, NULL);
+	if (real_loc == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FILE),
+				 errmsg("location \"%s\" of foreign table \"%s\" does not exist",
+						opts->location, onerr->relname),
+				 errhint("A relative location is taken from the server's root.")));
+	if (!inside_root(tree, real_loc))
+	{
+		free(real_loc);
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("location \"%s\" of foreign table \"%s\" is outside the root folder of server \"%s\"",
+						opts->location, onerr->relname, opts->server_name),
+				 errhint("The location must be inside the root, also after following symbolic links.")));
+	}
+	rel = pstrdup(real_loc + strlen(tree->root));
+	free(real_loc);
+	while (rel[0] == '/')
+		rel++;
+	if (stat(loc_abs, &st) != 0)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not open location \"%s\" of foreign table \"%s\": %m",
+						opts->location, onerr->relname)));
+
+	/* Where is the location in the layout? */
+	tree->start = rel;
+	tree->start_level = CT_LEVEL_PREFIX;
+	parts = NIL;
+	{
+		char	   *copy = pstrdup(rel);
+		char	   *tok;
+		char	   *save;
+
+		for (tok = strtok_r(copy, "/", &save); tok; tok = strtok_r(NULL, "/", &save))
+			parts = lappend(parts, tok);
+	}
+	i = 0;
+	foreach(lc, parts)
+	{
+		if (strcmp(lfirst(lc), "AWSLogs") == 0)
+			awslogs = i;
+		i++;
+	}
+	if (awslogs < 0)
+		return;					/* inside the prefix: search below */
+
+	tree->start_level = CT_LEVEL_AWSLOGS;
+	for (i = awslogs + 1; i < list_length(parts); i++)
+	{
+		const char *name = list_nth(parts, i);
+		CtLevel		level = tree->start_level;
+		bool		last = (i == list_length(parts) - 1);
+		CtFile		f;
+
+		if (level == CT_LEVEL_DAY && last && S_ISREG(st.st_mode) &&
+			parse_file_name(name, &f))
+		{
+			tree->single_file = pstrdup(name);
+			tree->start = pnstrdup(rel, strlen(rel) - strlen(name) - 1);
+			tree->start_level = CT_LEVEL_FILE;
+			return;
+		}
+		if (level == CT_LEVEL_DAY || !name_fits(tree, level, name))
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+					 errmsg("location \"%s\" of foreign table \"%s\" does not fit the CloudTrail layout",
+							opts->location, onerr->relname),
+					 level == CT_LEVEL_ACCOUNT && strncmp(name, "CloudTrail", 10) == 0
+					 ? errdetail("The folder \"%s\" does not match the table's log_type \"%s\".",
+								 name, tree->log_type)
+					 : errdetail("\"%s\" is not what the layout expects at this level.", name),
+					 errhint("The layout is [prefix/]AWSLogs/[o-ORGID/]ACCOUNT/%s/REGION/YYYY/MM/DD.",
+							 tree->log_type)));
+		switch (level)
+		{
+			case CT_LEVEL_AWSLOGS:
+				if (is_org(name))
+				{
+					tree->seed.org = pstrdup(name);
+					tree->start_level = CT_LEVEL_ORG;
+				}
+				else
+				{
+					tree->seed.account = pstrdup(name);
+					tree->start_level = CT_LEVEL_ACCOUNT;
+				}
+				break;
+			case CT_LEVEL_ORG:
+				tree->seed.account = pstrdup(name);
+				tree->start_level = CT_LEVEL_ACCOUNT;
+				break;
+			case CT_LEVEL_ACCOUNT:
+				tree->start_level = CT_LEVEL_TYPE;
+				break;
+			case CT_LEVEL_TYPE:
+				tree->seed.region = pstrdup(name);
+				tree->start_level = CT_LEVEL_REGION;
+				break;
+			case CT_LEVEL_REGION:
+				tree->seed.date = num(name, 4);
+				tree->start_level = CT_LEVEL_YEAR;
+				break;
+			case CT_LEVEL_YEAR:
+				tree->seed.date = tree->seed.date * 100 + num(name, 2);
+				tree->start_level = CT_LEVEL_MONTH;
+				break;
+			case CT_LEVEL_MONTH:
+				{
+					int			y = tree->seed.date / 100;
+					int			m = tree->seed.date % 100;
+					int			d = num(name, 2);
+
+					if (!valid_date(y, m, d))
+						ereport(ERROR,
+								(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+								 errmsg("location \"%s\" of foreign table \"%s\" names an invalid date",
+										opts->location, onerr->relname)));
+					tree->seed.date = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
+					tree->start_level = CT_LEVEL_DAY;
+					break;
+				}
+			default:
+				break;
+		}
+	}
+	if (!S_ISDIR(st.st_mode))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("location \"%s\" of foreign table \"%s\" is not a folder or an event file",
+						opts->location, onerr->relname)));
+}
