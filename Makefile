@@ -18,7 +18,7 @@ SHLIB_LINK = -lz
 PG_CPPFLAGS = -I$(srcdir)/fdw
 
 REGRESS = setup options layout columns types seed on_error realdata privileges
-REGRESS_OPTS = --load-extension=cloudtrail_fdw
+REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 # Fixture mirrors are generated for each test run, where the server can read them.
 CT_FIXTURES ?= /tmp/cloudtrail_fdw_fixtures

@@ -99,7 +99,8 @@ extern List *ct_tree_partitions(CtTree *tree);
 extern CtFile *ct_tree_files(CtTree *tree, const CtPartition *part,
 							 bool with_size, int *nfiles);
 extern void ct_report_bad(CtOnError *onerr, const char *path, int sqlerrcode,
-						  const char *reason, const char *detail);
+						  const char *what, const char *reason,
+						  const char *detail);
 
 /* ---- ct_convert.c: JSON values to column datums ---- */
 

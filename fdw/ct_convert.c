@@ -162,23 +162,32 @@ ct_converter_init(CtConverter *conv, Oid typid, int32 typmod)
 	}
 }
 
-/* text in the database encoding; JSON text is UTF-8 */
+/*
+ * JSON text is UTF-8; returns s in the database encoding.  The result may be
+ * s itself (not NUL-terminated), so its length comes back in *outlen.
+ */
+static const char *
+to_server_encoding(const char *s, size_t len, size_t *outlen)
+{
+	int			enc = GetDatabaseEncoding();
+	char	   *conv;
+
+	*outlen = len;
+	if (enc == PG_UTF8 || enc == PG_SQL_ASCII)
+		return s;
+	conv = pg_any_to_server(s, (int) len, PG_UTF8);
+	if (conv != s)
+		*outlen = strlen(conv);
+	return conv;
+}
+
 static bool
 make_text(const char *s, size_t len, bool has_nul, Datum *out, CtError *err)
 {
 	if (has_nul)
 		return value_error(err, ERRCODE_UNTRANSLATABLE_CHARACTER,
 						   "\\u0000 cannot be converted to text");
-	if (GetDatabaseEncoding() != PG_UTF8)
-	{
-		char	   *conv = pg_any_to_server(s, (int) len, PG_UTF8);
-
-		if (conv != s)
-		{
-			*out = PointerGetDatum(cstring_to_text(conv));
-			return true;
-		}
-	}
+	s = to_server_encoding(s, len, &len);
 	*out = PointerGetDatum(cstring_to_text_with_len(s, (int) len));
 	return true;
 }
@@ -712,11 +721,10 @@ scalar_jsonb(const CtValue *v, JsonbValue *jv, CtError *err)
 				if (len > JENTRY_OFFLENMASK)
 					return value_error(err, ERRCODE_PROGRAM_LIMIT_EXCEEDED,
 									   "string too long to represent as jsonb string");
-				if (GetDatabaseEncoding() != PG_UTF8)
-					s = pg_any_to_server(s, (int) len, PG_UTF8);
+				s = to_server_encoding(s, len, &len);
 				jv->type = jbvString;
 				jv->val.string.val = (char *) s;
-				jv->val.string.len = (GetDatabaseEncoding() != PG_UTF8) ? strlen(s) : len;
+				jv->val.string.len = (int) len;
 				return true;
 			}
 		case CT_JSON_NUMBER:

@@ -51,7 +51,7 @@ static bool
 fail(Scanner *sc, const char *what)
 {
 	ct_error_set(sc->err, CT_ERR_JSON, (uint64_t) (sc->p - sc->start),
-				 "invalid JSON: %s", what);
+				 "%s", what);
 	return false;
 }
 

@@ -21,6 +21,9 @@
 
 #ifdef CT_FRONTEND
 #include <stdlib.h>
+typedef void *CtMemCxt;
+#define ct_current_cxt()		NULL
+#define ct_alloc_in(cxt, sz)	malloc(sz)
 #define ct_alloc(sz)			malloc(sz)
 #define ct_realloc(p, sz)		realloc((p), (sz))
 #define ct_free(p)				free(p)
@@ -31,6 +34,9 @@
 #include "postgres.h"
 #include "miscadmin.h"
 #include "utils/memutils.h"
+typedef MemoryContext CtMemCxt;
+#define ct_current_cxt()		CurrentMemoryContext
+#define ct_alloc_in(cxt, sz)	MemoryContextAlloc((cxt), (sz))
 #define ct_alloc(sz)			palloc(sz)
 #define ct_realloc(p, sz)		repalloc((p), (sz))
 #define ct_free(p)				pfree(p)

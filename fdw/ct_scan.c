@@ -358,8 +358,7 @@ bad_file(CtScan *scan, const CtError *err)
 			detail = psprintf("Byte %llu of the decompressed file.",
 							  (unsigned long long) err->offset);
 	}
-	ct_report_bad(&scan->onerr, scan->file_rel, code,
-				  psprintf("%s: %s", what, err->msg), detail);
+	ct_report_bad(&scan->onerr, scan->file_rel, code, what, err->msg, detail);
 	/* skipped: forget its rows */
 	scan->stats.bad_files++;
 	if (scan->pending)
@@ -376,11 +375,11 @@ open_next_file(CtScan *scan)
 		CtFile	   *file;
 		char	   *abs;
 		CtError		err;
+		MemoryContext old;
 
 		CHECK_FOR_INTERRUPTS();
 		if (scan->fileidx >= scan->nfiles)
 		{
-			MemoryContext old;
 
 			if (scan->partidx >= list_length(scan->partitions))
 				return false;
@@ -396,7 +395,7 @@ open_next_file(CtScan *scan)
 
 		file = &scan->files[scan->fileidx++];
 		MemoryContextReset(scan->filecxt);
-		MemoryContextSwitchTo(scan->filecxt);
+		old = MemoryContextSwitchTo(scan->filecxt);
 		scan->file_rel = psprintf("%s/%s", scan->part->dir, file->name);
 		scan->recno = 0;
 		abs = psprintf("%s/%s", scan->tree.root, scan->file_rel);
@@ -405,9 +404,9 @@ open_next_file(CtScan *scan)
 		{
 			int			save = errno;
 
+			MemoryContextSwitchTo(old);
 			ct_report_bad(&scan->onerr, scan->file_rel, errno_sqlstate(save),
-						  psprintf("could not open CloudTrail log file: %s", strerror(save)),
-						  NULL);
+						  "could not open CloudTrail log file", strerror(save), NULL);
 			scan->stats.bad_files++;
 			continue;
 		}
@@ -419,9 +418,11 @@ open_next_file(CtScan *scan)
 		memset(&err, 0, sizeof(err));
 		if (!set_path_values(scan, file, &err))
 		{
+			MemoryContextSwitchTo(old);
 			bad_file(scan, &err);
 			continue;
 		}
+		MemoryContextSwitchTo(old);
 		return true;
 	}
 }
@@ -585,8 +586,10 @@ ct_scan_end(CtScan *scan)
 	close_file(scan);
 	if (scan->onerr.nskipped > 0 && !scan->onerr.quiet)
 		ereport(WARNING,
-				(errmsg("skipped " INT64_FORMAT " bad files or folders of foreign table \"%s\"",
-						scan->onerr.nskipped, scan->onerr.relname)));
+				(errmsg_plural("skipped " INT64_FORMAT " bad file or folder of foreign table \"%s\"",
+							   "skipped " INT64_FORMAT " bad files or folders of foreign table \"%s\"",
+							   scan->onerr.nskipped,
+							   scan->onerr.nskipped, scan->onerr.relname)));
 	if (scan->pending)
 	{
 		ExecDropSingleTupleTableSlot(scan->pending_slot);

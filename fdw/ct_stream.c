@@ -75,6 +75,7 @@ struct CtStream
 	bool		vscalar;
 
 	CtStreamStats stats;
+	CtMemCxt	cxt;			/* where zlib allocates */
 };
 
 /* bytes that need attention while skipping a value, outside and inside strings */
@@ -112,11 +113,16 @@ ct_error_set(CtError *err, CtErrorKind kind, uint64_t offset, const char *fmt,..
 	va_end(ap);
 }
 
+/*
+ * zlib allocates its window on the first inflate(), which runs in whatever
+ * context the caller is in then (a per-record one, in the backend): allocate
+ * in the context the stream was opened in instead.
+ */
 static voidpf
 ct_zalloc(voidpf opaque, uInt items, uInt size)
 {
 	(void) opaque;
-	return ct_alloc((size_t) items * size);
+	return ct_alloc_in((CtMemCxt) opaque, (size_t) items * size);
 }
 
 static void
@@ -133,6 +139,7 @@ ct_stream_open(CtReadFn readfn, void *arg, bool gzip)
 
 	init_tables();
 	memset(s, 0, sizeof(CtStream));
+	s->cxt = ct_current_cxt();
 	s->readfn = readfn;
 	s->readarg = arg;
 	s->gzip = gzip;
@@ -289,7 +296,7 @@ fill(CtStream *s, CtError *err)
 			{
 				s->z.zalloc = ct_zalloc;
 				s->z.zfree = ct_zfree;
-				s->z.opaque = Z_NULL;
+				s->z.opaque = (voidpf) s->cxt;
 				if (inflateInit2(&s->z, 16 + MAX_WBITS) != Z_OK)
 				{
 					ct_error_set(err, CT_ERR_GZIP, 0, "could not initialize zlib");
@@ -487,7 +494,7 @@ scan_value(CtStream *s, CtError *err)
 static CtStreamResult
 json_error(CtStream *s, CtError *err, const char *what)
 {
-	ct_error_set(err, CT_ERR_JSON, s->base + s->pos, "invalid JSON: %s", what);
+	ct_error_set(err, CT_ERR_JSON, s->base + s->pos, "%s", what);
 	return CT_STREAM_ERROR;
 }
 
@@ -498,7 +505,7 @@ eof_error(CtStream *s, CtError *err)
 		ct_error_set(err, CT_ERR_JSON, s->base + s->pos, "file holds no JSON data");
 	else
 		ct_error_set(err, CT_ERR_JSON, s->base + s->pos,
-					 "invalid JSON: unexpected end of data (truncated file?)");
+					 "unexpected end of data (truncated file?)");
 	return CT_STREAM_ERROR;
 }
 
@@ -738,7 +745,7 @@ ct_stream_next(CtStream *s, const char **rec, size_t *len, CtError *err)
 				if (r > 0)
 				{
 					ct_error_set(err, CT_ERR_JSON, s->base + s->pos,
-								 "invalid JSON: unexpected data after the top-level object");
+								 "unexpected data after the top-level object");
 					return CT_STREAM_ERROR;
 				}
 				if (!s->seen_records)

@@ -170,23 +170,24 @@ parse_file_name(const char *name, CtFile *file)
 
 /*
  * A bad file or folder: an ERROR, or under on_error 'skip_file' a WARNING
- * (the first few) and a count.  path is relative to the root.
+ * (the first few) and a count.  what says what is wrong with the object at
+ * path (relative to the root), reason gives the particulars.
  */
 void
 ct_report_bad(CtOnError *onerr, const char *path, int sqlerrcode,
-			  const char *reason, const char *detail)
+			  const char *what, const char *reason, const char *detail)
 {
 	if (!onerr->skip)
 		ereport(ERROR,
 				(errcode(sqlerrcode),
-				 errmsg("%s \"%s\"", reason, path),
+				 errmsg("%s \"%s\": %s", what, path, reason),
 				 detail ? errdetail_internal("%s", detail) : 0,
 				 errhint("Set the foreign table option on_error to 'skip_file' to skip bad files.")));
 	onerr->nskipped++;
 	if (!onerr->quiet && onerr->nskipped <= CT_MAX_SKIP_WARNINGS)
 		ereport(WARNING,
 				(errcode(sqlerrcode),
-				 errmsg("skipping \"%s\": %s", path, reason),
+				 errmsg("skipping \"%s\": %s: %s", path, what, reason),
 				 detail ? errdetail_internal("%s", detail) : 0));
 }
 
@@ -252,15 +253,16 @@ entry_kind(CtTree *tree, int dfd, const char *dirrel, struct dirent *de,
 		{
 			ct_report_bad(tree->onerr, rel, ERRCODE_UNDEFINED_FILE,
 						  "could not follow symbolic link",
-						  errno == ELOOP ? "The link is part of a loop." :
-						  "The link points to nothing.");
+						  errno == ELOOP ? "it is part of a loop" : "it points to nothing",
+						  NULL);
 			return ENTRY_OTHER;
 		}
 		if (!inside_root(tree, real))
 		{
 			free(real);
 			ct_report_bad(tree->onerr, rel, ERRCODE_INSUFFICIENT_PRIVILEGE,
-						  "symbolic link points outside the root folder",
+						  "not following symbolic link",
+						  "it points outside the root folder",
 						  "Links are followed only to targets inside the server's root.");
 			return ENTRY_OTHER;
 		}
@@ -332,7 +334,7 @@ list_dir(CtTree *tree, const char *rel, CtLevel level, bool files,
 
 		ct_report_bad(tree->onerr, rel[0] ? rel : ".",
 					  save == EACCES ? ERRCODE_INSUFFICIENT_PRIVILEGE : ERRCODE_UNDEFINED_FILE,
-					  "could not open folder", strerror(save));
+					  "could not open folder", strerror(save), NULL);
 		return NULL;
 	}
 	entries = palloc(cap * sizeof(DirEntry));
@@ -353,7 +355,7 @@ list_dir(CtTree *tree, const char *rel, CtLevel level, bool files,
 
 				FreeDir(dir);
 				ct_report_bad(tree->onerr, rel[0] ? rel : ".", ERRCODE_IO_ERROR,
-							  "could not read folder", strerror(save));
+							  "could not read folder", strerror(save), NULL);
 				*n = 0;
 				return entries;
 			}

@@ -973,6 +973,40 @@ def build_types(g, files):
     recs.append(rec('t24', 24, [('v', [])]))
     files.add('types/' + event_path(acct, 'us-east-1', T('2020-01-02 03:00')), gz(records_text(recs)))
 
+    # One file per day folder, each holding values that all fit one family of
+    # types, so a test can narrow location to the folder and convert them all.
+    groups = [
+        ('04', 'int', [42, -17, None, Raw('32767'), Raw('-32768'), '7', Raw('0')]),
+        ('05', 'num', [42, -17, 12345678901234567890, Raw('1.10'), Raw('1e3'), Raw('-0.5'),
+                       Raw('2.5E-3'), '3.25']),
+        ('06', 'bool', [True, False, None, 'true', 'false']),
+        ('07', 'time', ['2020-01-02T02:50:00Z', '2020-01-02T02:59:59.123Z',
+                        '2020-01-02 03:04:05+02:00', '2020-01-02', '2020-02-29T23:59:59.9999999Z',
+                        '2019-12-31T23:00:00-0130', None]),
+    ]
+    # One bad value per day folder: each is the first and only record of its file.
+    bad_values = [
+        ('10', Raw('40000')),                   # smallint overflow
+        ('11', Raw('3000000000')),              # integer overflow
+        ('12', Raw('99999999999999999999')),    # bigint overflow
+        ('13', '2020-13-01T00:00:00Z'),         # no such month
+        ('14', Raw('1e400')),                   # out of range for double, fine for numeric
+        ('15', Raw(r'"nul\u0000byte"')),        # text cannot hold \u0000
+        ('16', Raw('1.5')),                     # not an integer
+        ('17', 'hello'),                        # not a boolean
+        ('18', {'a': 1}),                       # an object for a scalar column
+        ('19', 'abcdefgh'),                     # too long for varchar(5)
+        ('20', Raw('1e100000')),                # beyond numeric's range
+    ]
+    for day, name, values in groups:
+        recs = [rec('%s%d' % (name, i + 1), i + 1, [('v', v)]) for i, v in enumerate(values)]
+        recs.append(rec('%s%d' % (name, len(values) + 1), len(values) + 1, []))   # no v
+        files.add('types/' + event_path(acct, 'us-east-1', T('2020-01-%s 03:00' % day)),
+                  gz(records_text(recs)))
+    for day, v in bad_values:
+        files.add('types/' + event_path(acct, 'us-east-1', T('2020-01-%s 03:00' % day)),
+                  gz(records_text([rec('bad' + day, 1, [('v', v)])])))
+
     acct2 = '999999999999'
     base = T('2020-01-03T02:50:00Z')
     bad = [
@@ -1077,6 +1111,8 @@ def main(argv):
     build_types(Gen(44), files)
     build_real(files)
     files.write(out)
+    # a month folder with no day folders: a location there reads nothing
+    os.makedirs(os.path.join(out, 'main', 'AWSLogs', A, 'CloudTrail', 'us-east-1', '2018', '10'))
     chmod_a_rX(out)
     return 0
 

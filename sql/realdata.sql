@@ -1,0 +1,37 @@
+-- Real, anonymised CloudTrail records from public repositories (test/realdata),
+-- laid out as a mirror by tools/gen_fixtures.py.
+\getenv fixtures CT_FIXTURES
+\set real :fixtures/real
+SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
+\pset null '(null)'
+
+CREATE SERVER real_trail FOREIGN DATA WRAPPER cloudtrail_fdw OPTIONS (root :'real');
+CREATE SCHEMA real;
+IMPORT FOREIGN SCHEMA cloudtrail LIMIT TO (cloudtrail_logs) FROM SERVER real_trail INTO real;
+
+SELECT count(*), count(eventtime), count(DISTINCT eventid), count(DISTINCT log_file) FROM real.cloudtrail_logs;
+SELECT region, account_id, count(*) FROM real.cloudtrail_logs GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT eventsource, eventname, count(*) FROM real.cloudtrail_logs
+ GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 15;
+-- the seed's first query on real records
+SELECT eventtime, eventname, awsregion, useridentity->>'userName' AS username
+  FROM real.cloudtrail_logs
+ WHERE eventname LIKE 'ConsoleLogin' AND eventtime > '2018-11-14T12:00:00Z'
+ ORDER BY eventtime DESC LIMIT 10;
+-- the pretty-printed native file
+SELECT eventtime, eventname, useridentity->>'invokedBy' AS invoked_by, requestparameters->>'roleSessionName' AS session
+  FROM real.cloudtrail_logs WHERE region = 'eu-west-3' ORDER BY eventtime;
+-- typed keys as the real records write them
+SELECT sessioncredentialfromconsole, readonly, managementevent, count(*)
+  FROM real.cloudtrail_logs GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
+SELECT count(*) FILTER (WHERE resources->0 ? 'ARN') AS with_arn,
+       count(*) FILTER (WHERE requestparameters IS NULL) AS null_request,
+       count(*) FILTER (WHERE tlsdetails IS NOT NULL) AS with_tls
+  FROM real.cloudtrail_logs;
+-- Logstash renamed eventTime to @timestamp in the OTRF records: a field column reads it
+CREATE FOREIGN TABLE real.otrf (eventname text, ts timestamptz OPTIONS (field '@timestamp'), eventtime timestamptz)
+  SERVER real_trail OPTIONS (location 'AWSLogs/123456789012/CloudTrail/us-east-1');
+SELECT count(*), count(eventtime), min(ts), max(ts) FROM real.otrf;
+DROP SCHEMA real CASCADE;
+DROP SERVER real_trail;
