@@ -1,0 +1,47 @@
+-- The README's quick start on the sample mirror (tools/run-demo).
+\getenv root CT_SAMPLE_ROOT
+\pset footer off
+SET timezone = 'UTC';
+\echo
+\echo '== set up: one foreign table over every account, region and day of the mirror'
+CREATE EXTENSION cloudtrail_fdw;
+CREATE SERVER trail FOREIGN DATA WRAPPER cloudtrail_fdw OPTIONS (root :'root');
+IMPORT FOREIGN SCHEMA cloudtrail FROM SERVER trail INTO public;
+
+\echo '== what the mirror holds'
+SELECT org_id, account_id, region, min(delivery_date), max(delivery_date), count(*) AS events
+  FROM cloudtrail_logs GROUP BY 1, 2, 3 ORDER BY 2, 3;
+
+\echo '== who signed in to the console since the 14th, in any region?'
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT eventtime, eventname, awsregion, useridentity->>'userName' AS username
+  FROM cloudtrail_logs
+ WHERE eventname LIKE 'ConsoleLogin' AND eventtime > '2018-11-14T12:00:00Z'
+ ORDER BY eventtime DESC LIMIT 10;
+SELECT eventtime, eventname, awsregion, useridentity->>'userName' AS username
+  FROM cloudtrail_logs
+ WHERE eventname LIKE 'ConsoleLogin' AND eventtime > '2018-11-14T12:00:00Z'
+ ORDER BY eventtime DESC LIMIT 10;
+
+\echo '== which ListBuckets calls failed?'
+SELECT eventtime, eventname, awsregion, errormessage, useridentity->>'userName' AS username
+  FROM cloudtrail_logs
+ WHERE eventname LIKE 'ListBuckets' AND eventtime > '2018-11-14T12:00:00Z' AND errormessage <> ''
+ ORDER BY eventtime DESC LIMIT 10;
+
+\echo '== everything one address did'
+SELECT eventtime, eventname, awsregion, errormessage, useridentity->>'userName' AS username
+  FROM cloudtrail_logs
+ WHERE sourceipaddress LIKE '203.0.113.5' AND eventtime > '2018-11-14T12:00:00Z'
+ ORDER BY eventtime DESC;
+
+\echo '== narrowing the scan like Athena''s LOCATION: one account and region'
+CREATE FOREIGN TABLE eu_logs (eventtime timestamptz, eventname text, errorcode text)
+  SERVER trail OPTIONS (location 'AWSLogs/111122223333/CloudTrail/eu-west-1');
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT eventname, count(*) FROM eu_logs GROUP BY 1;
+
+\echo '== the "temporary table" workflow'
+CREATE TEMP TABLE temp1 AS
+  SELECT eventtime, eventname, errorcode, errormessage FROM cloudtrail_logs WHERE errorcode IS NOT NULL;
+SELECT DISTINCT errormessage FROM temp1 ORDER BY 1;
