@@ -15,6 +15,7 @@
 #include "access/sysattr.h"
 #include "access/table.h"
 #include "commands/explain.h"
+#include "executor/executor.h"
 #include "commands/vacuum.h"
 #include "foreign/fdwapi.h"
 #include "foreign/foreign.h"
@@ -26,6 +27,7 @@
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -44,9 +46,13 @@ typedef struct CtPlanInfo
 {
 	CtOptions	opts;
 	Bitmapset  *attrs_used;
+	List	   *conds;			/* pushed conditions (CtCond) */
+	CtPrune    *prune;			/* what their constant values prune */
 	char	   *location;		/* relative to the root, "" for the root */
-	int64		npartitions;
-	int64		nfiles;
+	int64		npartitions;	/* partitions selected */
+	int64		partitions_total;
+	int64		nfiles;			/* files selected */
+	int64		files_listed;	/* files in the partitions selected */
 	int64		nbytes;			/* size of the files to read */
 	double		json_bytes;		/* estimated size after decompression */
 	double		ntuples;
@@ -56,16 +62,53 @@ typedef struct CtPlanInfo
 enum CtPrivateIndex
 {
 	CtPrivAttrs,				/* IntList of the attnums used */
+	CtPrivConds,				/* pushed conditions, see ct_quals.c */
 	CtPrivLocation,				/* String */
-	CtPrivPartitions,			/* String holding an int64 */
+	CtPrivWindow,				/* String: event-time window at plan time, or "" */
+	CtPrivPartitions,			/* Strings holding int64s */
+	CtPrivPartitionsTotal,
 	CtPrivFiles,
+	CtPrivFilesListed,
 	CtPrivBytes
 };
 
+/* Executor state: the scan, and the pushed conditions' values. */
+typedef struct CtFdwState
+{
+	CtScan	   *scan;
+	List	   *conds;
+	List	   *cond_states;	/* ExprStates of their values */
+	bool		runtime;		/* some values are only known at run time */
+	MemoryContext prunecxt;
+	CtPrune    *prune;
+} CtFdwState;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	DefineCustomBoolVariable("cloudtrail_fdw.enable_pushdown",
+							 "Push WHERE conditions into cloudtrail_fdw scans.",
+							 "When off, every file of the table is read and every record parsed; "
+							 "the conditions are only checked on the rows.",
+							 &ct_enable_pushdown,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+#if PG_VERSION_NUM >= 150000
+	MarkGUCPrefixReserved("cloudtrail_fdw");
+#else
+	EmitWarningsOnPlaceholders("cloudtrail_fdw");
+#endif
+}
+
 PG_FUNCTION_INFO_V1(cloudtrail_fdw_handler);
 
+/* Sizes up what a scan will read, pruned by prune (may be NULL). */
 static void
-ct_size_tree(CtPlanInfo *fpinfo, const char *relname)
+ct_size_tree(CtPlanInfo *fpinfo, const char *relname, CtPrune *prune)
 {
 	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
 											  "cloudtrail_fdw planning walk",
@@ -82,6 +125,8 @@ ct_size_tree(CtPlanInfo *fpinfo, const char *relname)
 	onerr.quiet = true;			/* the scan will warn */
 	onerr.relname = relname;
 	ct_tree_open(&tree, &fpinfo->opts, &onerr);
+	tree.prune = (prune && ct_prune_active(prune)) ? prune : NULL;
+	tree.count_total = true;
 	parts = ct_tree_partitions(&tree);
 	foreach(lc, parts)
 	{
@@ -100,6 +145,8 @@ ct_size_tree(CtPlanInfo *fpinfo, const char *relname)
 		fpinfo->nfiles += n;
 	}
 	fpinfo->npartitions = list_length(parts);
+	fpinfo->partitions_total = tree.partitions_total;
+	fpinfo->files_listed = tree.files_listed;
 	fpinfo->nbytes = gz_bytes + plain_bytes;
 	fpinfo->json_bytes = gz_bytes * CT_GZIP_RATIO + plain_bytes;
 	MemoryContextSwitchTo(old);
@@ -116,7 +163,20 @@ ctGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 
 	baserel->fdw_private = fpinfo;
 	ct_get_options(foreigntableid, &fpinfo->opts);
-	ct_size_tree(fpinfo, get_rel_name(foreigntableid));
+
+	/* constant conditions prune now; the others when the scan starts */
+	fpinfo->conds = ct_extract_conds(root, baserel, foreigntableid);
+	fpinfo->prune = palloc(sizeof(CtPrune));
+	ct_prune_init(fpinfo->prune, fpinfo->opts.delay);
+	foreach(lc, fpinfo->conds)
+	{
+		CtCond	   *c = lfirst(lc);
+
+		if (IsA(c->arg, Const))
+			ct_prune_add(fpinfo->prune, c, ((Const *) c->arg)->constvalue,
+						 ((Const *) c->arg)->constisnull);
+	}
+	ct_size_tree(fpinfo, get_rel_name(foreigntableid), fpinfo->prune);
 
 	/* the columns the query needs: in the target list or in local quals */
 	pull_varattnos((Node *) baserel->reltarget->exprs, baserel->relid,
@@ -171,20 +231,32 @@ ctGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	CtPlanInfo *fpinfo = baserel->fdw_private;
 	List	   *attrs = NIL;
 	List	   *fdw_private;
+	List	   *fdw_exprs = NIL;
+	List	   *conds;
+	char	   *window = "";
 	int			attidx = -1;
 
 	while ((attidx = bms_next_member(fpinfo->attrs_used, attidx)) >= 0)
 		attrs = lappend_int(attrs, attidx + FirstLowInvalidHeapAttributeNumber);
+	conds = ct_conds_to_private(fpinfo->conds, &fdw_exprs);
+	if (fpinfo->prune->has_lo || fpinfo->prune->has_hi)
+		window = ct_time_window_string(fpinfo->prune);
 
-	fdw_private = list_make5(attrs,
+	fdw_private = list_make5(attrs, conds,
 							 makeString(fpinfo->location),
-							 makeString(psprintf(INT64_FORMAT, fpinfo->npartitions)),
-							 makeString(psprintf(INT64_FORMAT, fpinfo->nfiles)),
-							 makeString(psprintf(INT64_FORMAT, fpinfo->nbytes)));
+							 makeString(window),
+							 makeString(psprintf(INT64_FORMAT, fpinfo->npartitions)));
+	fdw_private = lappend(fdw_private, makeString(psprintf(INT64_FORMAT, fpinfo->partitions_total)));
+	fdw_private = lappend(fdw_private, makeString(psprintf(INT64_FORMAT, fpinfo->nfiles)));
+	fdw_private = lappend(fdw_private, makeString(psprintf(INT64_FORMAT, fpinfo->files_listed)));
+	fdw_private = lappend(fdw_private, makeString(psprintf(INT64_FORMAT, fpinfo->nbytes)));
 
-	/* every qual is checked locally for now */
+	/*
+	 * Pushed conditions only narrow what is read; every qual is still
+	 * checked on the rows, so the answer never depends on the pushdown.
+	 */
 	scan_clauses = extract_actual_clauses(scan_clauses, false);
-	return make_foreignscan(tlist, scan_clauses, baserel->relid, NIL,
+	return make_foreignscan(tlist, scan_clauses, baserel->relid, fdw_exprs,
 							fdw_private, NIL, NIL, outer_plan);
 }
 
@@ -194,10 +266,40 @@ private_int64(List *fdw_private, int index)
 	return strtoi64(strVal(list_nth(fdw_private, index)), NULL, 10);
 }
 
+/* Evaluates the pushed conditions' values into a fresh CtPrune. */
+static CtPrune *
+eval_prune(ForeignScanState *node, CtFdwState *st)
+{
+	ExprContext *econtext = node->ss.ps.ps_ExprContext;
+	CtOptions	opts;
+	MemoryContext old;
+	CtPrune    *prune;
+	ListCell   *lc1,
+			   *lc2;
+
+	ct_get_options(RelationGetRelid(node->ss.ss_currentRelation), &opts);
+	MemoryContextReset(st->prunecxt);
+	old = MemoryContextSwitchTo(st->prunecxt);
+	prune = palloc(sizeof(CtPrune));
+	ct_prune_init(prune, opts.delay);
+	forboth(lc1, st->conds, lc2, st->cond_states)
+	{
+		bool		isnull;
+		Datum		value = ExecEvalExpr((ExprState *) lfirst(lc2), econtext, &isnull);
+
+		ct_prune_add(prune, lfirst(lc1), value, isnull);
+	}
+	MemoryContextSwitchTo(old);
+	ResetExprContext(econtext);
+	return prune;
+}
+
 static void
 ctBeginForeignScan(ForeignScanState *node, int eflags)
 {
 	ForeignScan *plan = (ForeignScan *) node->ss.ps.plan;
+	EState	   *estate = node->ss.ps.state;
+	CtFdwState *st;
 	Bitmapset  *attrs = NULL;
 	ListCell   *lc;
 
@@ -205,16 +307,28 @@ ctBeginForeignScan(ForeignScanState *node, int eflags)
 		return;
 	foreach(lc, (List *) list_nth(plan->fdw_private, CtPrivAttrs))
 		attrs = bms_add_member(attrs, lfirst_int(lc) - FirstLowInvalidHeapAttributeNumber);
-	node->fdw_state = ct_scan_begin(node->ss.ss_currentRelation, attrs, false);
+
+	st = palloc0(sizeof(CtFdwState));
+	st->conds = ct_conds_from_private(list_nth(plan->fdw_private, CtPrivConds),
+									  plan->fdw_exprs);
+	st->cond_states = ExecInitExprList(plan->fdw_exprs, (PlanState *) node);
+	st->runtime = ct_conds_need_runtime(st->conds);
+	st->prunecxt = AllocSetContextCreate(estate->es_query_cxt,
+										 "cloudtrail_fdw pushed values",
+										 ALLOCSET_SMALL_SIZES);
+	st->prune = eval_prune(node, st);
+	st->scan = ct_scan_begin(node->ss.ss_currentRelation, attrs, false, st->prune);
+	node->fdw_state = st;
 }
 
 static TupleTableSlot *
 ctIterateForeignScan(ForeignScanState *node)
 {
+	CtFdwState *st = node->fdw_state;
 	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
 
 	ExecClearTuple(slot);
-	if (ct_scan_next(node->fdw_state, slot->tts_values, slot->tts_isnull))
+	if (ct_scan_next(st->scan, slot->tts_values, slot->tts_isnull))
 		ExecStoreVirtualTuple(slot);
 	return slot;
 }
@@ -222,15 +336,26 @@ ctIterateForeignScan(ForeignScanState *node)
 static void
 ctReScanForeignScan(ForeignScanState *node)
 {
-	if (node->fdw_state)
-		ct_scan_rescan(node->fdw_state);
+	CtFdwState *st = node->fdw_state;
+
+	if (st == NULL)
+		return;
+	ct_scan_rescan(st->scan);
+	/* new parameter values: prune again */
+	if (st->runtime && node->ss.ps.chgParam != NULL)
+	{
+		st->prune = eval_prune(node, st);
+		ct_scan_set_prune(st->scan, st->prune);
+	}
 }
 
 static void
 ctEndForeignScan(ForeignScanState *node)
 {
-	if (node->fdw_state)
-		ct_scan_end(node->fdw_state);
+	CtFdwState *st = node->fdw_state;
+
+	if (st)
+		ct_scan_end(st->scan);
 }
 
 static void
@@ -251,27 +376,94 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	ForeignScan *plan = (ForeignScan *) node->ss.ps.plan;
 	List	   *priv = plan->fdw_private;
 	const char *location = strVal(list_nth(priv, CtPrivLocation));
+	const char *window = strVal(list_nth(priv, CtPrivWindow));
+	List	   *conds = ct_conds_from_private(list_nth(priv, CtPrivConds), plan->fdw_exprs);
+	CtFdwState *st = node->fdw_state;
+	bool		runtime = ct_conds_need_runtime(conds);
+	bool		has_time = false;
+	List	   *labels = NIL;
 	CtOptions	opts;
+	ListCell   *lc;
+	int64		parts = private_int64(priv, CtPrivPartitions);
+	int64		parts_total = private_int64(priv, CtPrivPartitionsTotal);
+	int64		files = private_int64(priv, CtPrivFiles);
+	int64		files_listed = private_int64(priv, CtPrivFilesListed);
 
 	ct_get_options(RelationGetRelid(node->ss.ss_currentRelation), &opts);
+	foreach(lc, conds)
+	{
+		CtCond	   *c = lfirst(lc);
+
+		labels = lappend(labels, c->label);
+		if (c->target == CT_TARGET_EVENTTIME)
+			has_time = true;
+	}
+
 	ExplainPropertyText("CloudTrail Location", location[0] ? location : ".", es);
 	if (strcmp(opts.log_type, CT_DEFAULT_LOG_TYPE) != 0)
 		ExplainPropertyText("Log Type", opts.log_type, es);
-	ExplainPropertyInteger("Partitions", NULL, private_int64(priv, CtPrivPartitions), es);
-	ExplainPropertyInteger("Files", NULL, private_int64(priv, CtPrivFiles), es);
+	if (labels != NIL)
+	{
+		if (es->format == EXPLAIN_FORMAT_TEXT)
+		{
+			StringInfoData buf;
+
+			initStringInfo(&buf);
+			foreach(lc, labels)
+				appendStringInfo(&buf, "%s%s", buf.len ? ", " : "", (char *) lfirst(lc));
+			ExplainPropertyText("Pushed Conditions", buf.data, es);
+		}
+		else
+			ExplainPropertyList("Pushed Conditions", labels, es);
+	}
+	if (has_time)
+	{
+		if (window[0])
+			ExplainPropertyText("Event Time Window", window, es);
+		if (runtime && st && (st->prune->has_lo || st->prune->has_hi))
+			ExplainPropertyText("Event Time Window at Run Time",
+								ct_time_window_string(st->prune), es);
+		ExplainPropertyText("Max Delivery Delay",
+							opts.delay < 0 ? "unbounded" : opts.delay_text, es);
+	}
+	if (runtime)
+		ExplainPropertyText("Run-Time Pruning", "on", es);
+
+	if (es->format == EXPLAIN_FORMAT_TEXT)
+	{
+		ExplainPropertyText("Partitions",
+							psprintf(INT64_FORMAT " of " INT64_FORMAT, parts, parts_total), es);
+		ExplainPropertyText("Files",
+							psprintf(INT64_FORMAT " of " INT64_FORMAT, files, files_listed), es);
+	}
+	else
+	{
+		ExplainPropertyInteger("Partitions", NULL, parts, es);
+		ExplainPropertyInteger("Partitions Total", NULL, parts_total, es);
+		ExplainPropertyInteger("Files", NULL, files, es);
+		ExplainPropertyInteger("Files Listed", NULL, files_listed, es);
+	}
 	explain_bytes("File Size", private_int64(priv, CtPrivBytes), es);
 
-	if (es->analyze && node->fdw_state)
+	if (es->analyze && st)
 	{
-		const CtScanStats *st = ct_scan_stats(node->fdw_state);
+		const CtScanStats *stats = ct_scan_stats(st->scan);
 
-		ExplainPropertyInteger("Partitions Read", NULL, st->partitions, es);
-		ExplainPropertyInteger("Files Read", NULL, st->files, es);
-		explain_bytes("Bytes Read", st->bytes_in, es);
-		explain_bytes("Bytes Decompressed", st->bytes_out, es);
-		ExplainPropertyInteger("Records", NULL, st->records, es);
-		if (st->bad_files > 0 || es->format != EXPLAIN_FORMAT_TEXT)
-			ExplainPropertyInteger("Bad Files Skipped", NULL, st->bad_files, es);
+		ExplainPropertyInteger("Partitions Read", NULL, stats->partitions, es);
+		ExplainPropertyInteger("Files Read", NULL, stats->files, es);
+		explain_bytes("Bytes Read", stats->bytes_in, es);
+		explain_bytes("Bytes Decompressed", stats->bytes_out, es);
+		ExplainPropertyInteger("Records", NULL, stats->records, es);
+		if (labels != NIL || es->format != EXPLAIN_FORMAT_TEXT)
+		{
+			ExplainPropertyInteger("Records Rejected Unparsed", NULL,
+								   stats->records_raw_rejected, es);
+			ExplainPropertyInteger("Records Parsed", NULL, stats->records_parsed, es);
+			ExplainPropertyInteger("Records Rejected Parsed", NULL,
+								   stats->records_rejected, es);
+		}
+		if (stats->bad_files > 0 || es->format != EXPLAIN_FORMAT_TEXT)
+			ExplainPropertyInteger("Bad Files Skipped", NULL, stats->bad_files, es);
 	}
 }
 
@@ -284,7 +476,7 @@ ct_acquire_sample_rows(Relation onerel, int elevel, HeapTuple *rows,
 	TupleDesc	tupdesc = RelationGetDescr(onerel);
 	Datum	   *values = palloc(tupdesc->natts * sizeof(Datum));
 	bool	   *nulls = palloc(tupdesc->natts * sizeof(bool));
-	CtScan	   *scan = ct_scan_begin(onerel, NULL, false);
+	CtScan	   *scan = ct_scan_begin(onerel, NULL, false, NULL);
 	ReservoirStateData rstate;
 	double		rowstoskip = -1;
 	int			numrows = 0;
@@ -329,7 +521,7 @@ ctAnalyzeForeignTable(Relation relation, AcquireSampleRowsFunc *func,
 
 	memset(&info, 0, sizeof(info));
 	ct_get_options(RelationGetRelid(relation), &info.opts);
-	ct_size_tree(&info, RelationGetRelationName(relation));
+	ct_size_tree(&info, RelationGetRelationName(relation), NULL);
 	*totalpages = (BlockNumber) Max(1, (info.nbytes + BLCKSZ - 1) / BLCKSZ);
 	*func = ct_acquire_sample_rows;
 	return true;

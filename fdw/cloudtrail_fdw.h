@@ -11,10 +11,12 @@
 #include "postgres.h"
 
 #include "access/tupdesc.h"
+#include "catalog/pg_attribute.h"
 #include "datatype/timestamp.h"
 #include "utils/date.h"
 #include "fmgr.h"
 #include "nodes/bitmapset.h"
+#include "nodes/pathnodes.h"
 #include "nodes/pg_list.h"
 #include "utils/relcache.h"
 
@@ -33,11 +35,83 @@ typedef struct CtOptions
 	char	   *location;		/* table option, or NULL */
 	char	   *log_type;		/* which sibling tree is read */
 	bool		skip_bad_files; /* on_error = skip_file */
+	char	   *delay_text;		/* max_delivery_delay as given */
+	int64		delay;			/* ... in microseconds, -1 = unbounded */
 } CtOptions;
 
+#define CT_DEFAULT_DELAY		"1 day"
+
+/* Where a column's value comes from. */
+typedef enum CtColKind
+{
+	CT_COL_FIELD,				/* a key path of the record */
+	CT_COL_EVENT,				/* the whole record */
+	CT_COL_ORG,					/* the rest come from the file's path */
+	CT_COL_ACCOUNT,
+	CT_COL_REGION,
+	CT_COL_DELIVERY_DATE,
+	CT_COL_DELIVERY_TIME,
+	CT_COL_LOG_FILE
+} CtColKind;
+
+typedef struct CtColumnMap
+{
+	CtColKind	kind;
+	int			npath;			/* CT_COL_FIELD: key path */
+	char	  **path;
+	bool		first_ci;		/* first key matched in any letter case */
+} CtColumnMap;
+
 extern void ct_get_options(Oid foreigntableid, CtOptions *opts);
-extern char *ct_column_field(Oid foreigntableid, AttrNumber attnum);
+extern void ct_column_map(Oid foreigntableid, Form_pg_attribute att,
+						  CtColumnMap *map);
 extern bool ct_may_see_paths(void);
+
+/* ---- ct_quals.c: conditions pushed into the scan ---- */
+
+/* What a pushed condition is about. */
+typedef enum CtTarget
+{
+	CT_TARGET_EVENTTIME,		/* the record's eventTime */
+	CT_TARGET_STRING,			/* a key path holding a string */
+	CT_TARGET_ACCOUNT,			/* the rest are parts of the path */
+	CT_TARGET_REGION,
+	CT_TARGET_ORG,
+	CT_TARGET_DELIVERY_DATE,
+	CT_TARGET_DELIVERY_TIME
+} CtTarget;
+
+typedef enum CtOp
+{
+	CT_OP_EQ,
+	CT_OP_IN,					/* the value is an array */
+	CT_OP_PREFIX,				/* LIKE 'prefix%' */
+	CT_OP_LT,
+	CT_OP_LE,
+	CT_OP_GT,
+	CT_OP_GE
+} CtOp;
+
+/*
+ * One pushed condition: target op value.  The value is a Const, or an
+ * expression evaluated when the scan starts (parameters, now()).
+ */
+typedef struct CtCond
+{
+	CtTarget	target;
+	CtOp		op;
+	CtColumnMap key;			/* CT_TARGET_STRING/EVENTTIME: where the value is */
+	Expr	   *arg;
+	char	   *label;			/* for EXPLAIN */
+} CtCond;
+
+extern bool ct_enable_pushdown;
+
+extern List *ct_extract_conds(PlannerInfo *root, RelOptInfo *baserel,
+							  Oid foreigntableid);
+extern List *ct_conds_to_private(List *conds, List **fdw_exprs);
+extern List *ct_conds_from_private(List *priv, List *fdw_exprs);
+extern bool ct_conds_need_runtime(List *conds);
 
 /* ---- ct_tree.c: which files a scan reads ---- */
 
@@ -92,7 +166,67 @@ typedef struct CtTree
 	char	   *single_file;	/* location names one event file */
 	const char *log_type;
 	CtOnError  *onerr;
+	const struct CtPrune *prune;	/* NULL: read everything */
+	bool		count_total;	/* also count the partitions pruned */
+	int64		partitions_total;	/* day folders, pruned or not */
+	int64		files_listed;	/* event files in the partitions listed */
 } CtTree;
+
+/* ---- ct_prune.c: what the pushed conditions let a scan skip ---- */
+
+typedef struct CtStrCond
+{
+	int			nvals;
+	char	  **vals;			/* UTF-8, as in the files */
+	size_t	   *lens;
+	bool		prefix;
+	/* raw-bytes check: a record with none of these can't match */
+	bool		raw_ok;
+	char	  **needles;
+	size_t	   *needle_lens;
+	CtColumnMap key;			/* record conditions: where the value is */
+} CtStrCond;
+
+typedef struct CtPrune
+{
+	bool		impossible;		/* a condition can never hold */
+	List	   *account;		/* CtStrCond lists, ANDed */
+	List	   *region;
+	List	   *org;
+	List	   *strings;		/* conditions on record keys */
+
+	/* eventTime window; bounds are open unless *_incl */
+	bool		has_lo,
+				lo_incl,
+				has_hi,
+				hi_incl;
+	TimestampTz lo,
+				hi;
+	CtColumnMap time_key;
+	int64		delay;			/* max delivery delay in microseconds, -1 = unbounded */
+
+	/* delivery_date and delivery_time bounds, inclusive */
+	bool		has_dd_lo,
+				has_dd_hi,
+				has_dt_lo,
+				has_dt_hi;
+	DateADT		dd_lo,
+				dd_hi;
+	TimestampTz dt_lo,
+				dt_hi;
+} CtPrune;
+
+extern void ct_prune_init(CtPrune *p, int64 delay);
+extern void ct_prune_add(CtPrune *p, const CtCond *c, Datum value, bool isnull);
+extern bool ct_prune_active(const CtPrune *p);
+extern bool ct_keep_dir(const CtPrune *p, CtLevel level, const char *name,
+						const CtPartition *cur);
+extern bool ct_keep_partition(const CtPrune *p, const CtPartition *part);
+extern bool ct_keep_file(const CtPrune *p, TimestampTz delivery);
+extern bool ct_keep_record_raw(const CtPrune *p, const char *rec, size_t len);
+extern bool ct_keep_record(const CtPrune *p, const CtRecord *rec);
+extern char *ct_time_window_string(const CtPrune *p);
+extern int64 ct_parse_delay(const char *value);
 
 extern void ct_tree_open(CtTree *tree, const CtOptions *opts, CtOnError *onerr);
 extern List *ct_tree_partitions(CtTree *tree);
@@ -147,6 +281,9 @@ typedef struct CtScanStats
 	int64		bytes_in;		/* bytes read from files */
 	int64		bytes_out;		/* JSON bytes after decompression */
 	int64		records;		/* records split */
+	int64		records_raw_rejected;	/* rejected on their raw bytes */
+	int64		records_parsed; /* validated and indexed */
+	int64		records_rejected;	/* rejected after parsing, before conversion */
 	int64		rows;			/* rows returned */
 	int64		bad_files;		/* files skipped by on_error */
 } CtScanStats;
@@ -154,7 +291,8 @@ typedef struct CtScanStats
 typedef struct CtScan CtScan;
 
 extern CtScan *ct_scan_begin(Relation rel, Bitmapset *attrs_used,
-							 bool quiet);
+							 bool quiet, CtPrune *prune);
+extern void ct_scan_set_prune(CtScan *scan, CtPrune *prune);
 extern bool ct_scan_next(CtScan *scan, Datum *values, bool *nulls);
 extern void ct_scan_rescan(CtScan *scan);
 extern void ct_scan_end(CtScan *scan);

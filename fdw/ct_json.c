@@ -13,6 +13,7 @@
  */
 #include "ct_port.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "ct_json.h"
@@ -676,6 +677,35 @@ ct_json_array_get(const CtValue *arr, long index, CtValue *out)
 		if (p < end && *p == ',')
 			p++;
 	}
+}
+
+/*
+ * Follows a key path from the top of a record: object keys, or array
+ * indexes written as digits.  Only the first key may match in any case.
+ */
+bool
+ct_json_path_get(const CtRecord *rec, char *const *path, int npath,
+				 bool first_ci, CtValue *out)
+{
+	CtValue		v;
+
+	if (npath < 1 || !ct_json_record_get(rec, path[0], strlen(path[0]), first_ci, &v))
+		return false;
+	for (int k = 1; k < npath; k++)
+	{
+		const char *seg = path[k];
+		bool		found = false;
+
+		if (v.type == CT_JSON_OBJECT)
+			found = ct_json_object_get(&v, seg, strlen(seg), &v);
+		else if (v.type == CT_JSON_ARRAY && seg[0] >= '0' && seg[0] <= '9' &&
+				 strspn(seg, "0123456789") == strlen(seg) && strlen(seg) < 10)
+			found = ct_json_array_get(&v, atol(seg), &v);
+		if (!found)
+			return false;
+	}
+	*out = v;
+	return true;
 }
 
 static size_t

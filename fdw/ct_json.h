@@ -63,6 +63,8 @@ extern bool ct_json_record_get(const CtRecord *rec, const char *key,
 extern bool ct_json_object_get(const CtValue *obj, const char *key,
 							   size_t keylen, CtValue *out);
 extern bool ct_json_array_get(const CtValue *arr, long index, CtValue *out);
+extern bool ct_json_path_get(const CtRecord *rec, char *const *path, int npath,
+							 bool first_ci, CtValue *out);
 extern size_t ct_json_string_decode(const CtValue *str, char *out,
 									bool *has_nul);
 extern const char *ct_json_skip(const char *p, const char *end);

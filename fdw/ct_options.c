@@ -34,7 +34,9 @@ typedef struct CtOptionDef
 
 static const CtOptionDef valid_options[] = {
 	{"root", ForeignServerRelationId},
+	{"max_delivery_delay", ForeignServerRelationId},
 	{"location", ForeignTableRelationId},
+	{"max_delivery_delay", ForeignTableRelationId},
 	{"log_type", ForeignTableRelationId},
 	{"on_error", ForeignTableRelationId},
 	{"field", AttributeRelationId},
@@ -166,6 +168,8 @@ cloudtrail_fdw_validator(PG_FUNCTION_ARGS)
 						 errhint("Valid values are \"%s\", \"%s\" and \"%s\".",
 								 CT_DEFAULT_LOG_TYPE, CT_INSIGHT_LOG_TYPE, CT_NETWORK_LOG_TYPE)));
 		}
+		else if (strcmp(def->defname, "max_delivery_delay") == 0)
+			(void) ct_parse_delay(value);
 		else if (strcmp(def->defname, "on_error") == 0)
 		{
 			if (strcmp(value, "stop") != 0 && strcmp(value, "skip_file") != 0)
@@ -202,12 +206,14 @@ ct_get_options(Oid foreigntableid, CtOptions *opts)
 {
 	ForeignTable *table = GetForeignTable(foreigntableid);
 	ForeignServer *server = GetForeignServer(table->serverid);
+	/* the table's options come last, so they override the server's */
 	List	   *options = list_concat(list_copy(server->options), table->options);
 	ListCell   *lc;
 
 	memset(opts, 0, sizeof(CtOptions));
 	opts->server_name = server->servername;
 	opts->log_type = CT_DEFAULT_LOG_TYPE;
+	opts->delay_text = CT_DEFAULT_DELAY;
 	foreach(lc, options)
 	{
 		DefElem    *def = (DefElem *) lfirst(lc);
@@ -220,7 +226,10 @@ ct_get_options(Oid foreigntableid, CtOptions *opts)
 			opts->log_type = defGetString(def);
 		else if (strcmp(def->defname, "on_error") == 0)
 			opts->skip_bad_files = strcmp(defGetString(def), "skip_file") == 0;
+		else if (strcmp(def->defname, "max_delivery_delay") == 0)
+			opts->delay_text = defGetString(def);
 	}
+	opts->delay = ct_parse_delay(opts->delay_text);
 	if (opts->root == NULL)		/* only if the catalog was edited by hand */
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
@@ -228,19 +237,67 @@ ct_get_options(Oid foreigntableid, CtOptions *opts)
 						server->servername)));
 }
 
-/* The field option of a column, or NULL. */
-char *
-ct_column_field(Oid foreigntableid, AttrNumber attnum)
+static const struct
 {
-	List	   *options = GetForeignColumnOptions(foreigntableid, attnum);
+	const char *name;
+	CtColKind	kind;
+}			reserved_columns[] =
+{
+	{"event", CT_COL_EVENT},
+	{"org_id", CT_COL_ORG},
+	{"account_id", CT_COL_ACCOUNT},
+	{"region", CT_COL_REGION},
+	{"delivery_date", CT_COL_DELIVERY_DATE},
+	{"delivery_time", CT_COL_DELIVERY_TIME},
+	{"log_file", CT_COL_LOG_FILE},
+	{NULL, CT_COL_FIELD}
+};
+
+/*
+ * Where a column's value comes from: its field option (a dotted key path,
+ * matched exactly), else one of the reserved names (the whole record, or a
+ * part of the file's path), else the top-level key of its name in any case.
+ */
+void
+ct_column_map(Oid foreigntableid, Form_pg_attribute att, CtColumnMap *map)
+{
+	List	   *options = GetForeignColumnOptions(foreigntableid, att->attnum);
+	const char *name = NameStr(att->attname);
+	char	   *field = NULL;
 	ListCell   *lc;
 
+	memset(map, 0, sizeof(CtColumnMap));
 	foreach(lc, options)
 	{
 		DefElem    *def = (DefElem *) lfirst(lc);
 
 		if (strcmp(def->defname, "field") == 0)
-			return defGetString(def);
+			field = defGetString(def);
 	}
-	return NULL;
+	if (field == NULL)
+	{
+		for (int i = 0; reserved_columns[i].name; i++)
+			if (strcmp(reserved_columns[i].name, name) == 0)
+			{
+				map->kind = reserved_columns[i].kind;
+				return;
+			}
+		map->kind = CT_COL_FIELD;
+		map->npath = 1;
+		map->path = palloc(sizeof(char *));
+		map->path[0] = pstrdup(name);
+		map->first_ci = true;
+		return;
+	}
+	else
+	{
+		char	   *copy = pstrdup(field);
+		char	   *tok;
+		char	   *save;
+
+		map->kind = CT_COL_FIELD;
+		map->path = palloc(sizeof(char *) * (strlen(field) / 2 + 1));
+		for (tok = strtok_r(copy, ".", &save); tok; tok = strtok_r(NULL, ".", &save))
+			map->path[map->npath++] = tok;
+	}
 }

@@ -37,26 +37,11 @@
 #include "cloudtrail_fdw.h"
 #include "ct_stream.h"
 
-typedef enum CtColKind
-{
-	CT_COL_FIELD,				/* a key path of the record */
-	CT_COL_EVENT,				/* the whole record */
-	CT_COL_ORG,
-	CT_COL_ACCOUNT,
-	CT_COL_REGION,
-	CT_COL_DELIVERY_DATE,
-	CT_COL_DELIVERY_TIME,
-	CT_COL_LOG_FILE
-} CtColKind;
-
 typedef struct CtColumn
 {
 	int			attidx;			/* 0-based attribute index */
 	const char *name;
-	CtColKind	kind;
-	int			npath;			/* CT_COL_FIELD: key path */
-	char	  **path;
-	bool		first_ci;		/* no field option: top-level key, any case */
+	CtColumnMap map;
 	CtConverter conv;
 	Datum		file_value;		/* path columns: value for the current file */
 	bool		file_null;
@@ -71,8 +56,10 @@ struct CtScan
 	CtOnError	onerr;
 	CtColumn   *cols;
 	int			ncols;
+	CtPrune    *prune;			/* NULL: no pushed conditions */
 
 	MemoryContext scancxt;
+	MemoryContext walkcxt;		/* the partition list */
 	MemoryContext partcxt;
 	MemoryContext filecxt;
 	MemoryContext reccxt;
@@ -99,62 +86,17 @@ struct CtScan
 	CtScanStats stats;
 };
 
-static const struct
-{
-	const char *name;
-	CtColKind	kind;
-}			path_columns[] =
-{
-	{"event", CT_COL_EVENT},
-	{"org_id", CT_COL_ORG},
-	{"account_id", CT_COL_ACCOUNT},
-	{"region", CT_COL_REGION},
-	{"delivery_date", CT_COL_DELIVERY_DATE},
-	{"delivery_time", CT_COL_DELIVERY_TIME},
-	{"log_file", CT_COL_LOG_FILE},
-	{NULL, CT_COL_FIELD}
-};
-
 static void
 setup_column(CtScan *scan, CtColumn *col, Form_pg_attribute att)
 {
-	char	   *field = ct_column_field(RelationGetRelid(scan->rel), att->attnum);
-
 	col->attidx = att->attnum - 1;
 	col->name = pstrdup(NameStr(att->attname));
-	col->kind = CT_COL_FIELD;
+	ct_column_map(RelationGetRelid(scan->rel), att, &col->map);
 	ct_converter_init(&col->conv, att->atttypid, att->atttypmod);
-
-	if (field == NULL)
-	{
-		for (int i = 0; path_columns[i].name; i++)
-			if (strcmp(path_columns[i].name, col->name) == 0)
-			{
-				col->kind = path_columns[i].kind;
-				return;
-			}
-		col->npath = 1;
-		col->path = palloc(sizeof(char *));
-		col->path[0] = pstrdup(col->name);
-		col->first_ci = true;
-		return;
-	}
-
-	/* a dotted key path, matched exactly */
-	{
-		char	   *copy = pstrdup(field);
-		char	   *tok;
-		char	   *save;
-
-		col->path = palloc(sizeof(char *) * (strlen(field) / 2 + 1));
-		for (tok = strtok_r(copy, ".", &save); tok; tok = strtok_r(NULL, ".", &save))
-			col->path[col->npath++] = tok;
-		col->first_ci = false;
-	}
 }
 
 CtScan *
-ct_scan_begin(Relation rel, Bitmapset *attrs_used, bool quiet)
+ct_scan_begin(Relation rel, Bitmapset *attrs_used, bool quiet, CtPrune *prune)
 {
 	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
 											  "cloudtrail_fdw scan",
@@ -164,6 +106,8 @@ ct_scan_begin(Relation rel, Bitmapset *attrs_used, bool quiet)
 	bool		whole_row;
 
 	scan->scancxt = cxt;
+	scan->walkcxt = AllocSetContextCreate(cxt, "cloudtrail_fdw partitions",
+										  ALLOCSET_DEFAULT_SIZES);
 	scan->partcxt = AllocSetContextCreate(cxt, "cloudtrail_fdw partition",
 										  ALLOCSET_DEFAULT_SIZES);
 	scan->filecxt = AllocSetContextCreate(cxt, "cloudtrail_fdw file",
@@ -205,10 +149,30 @@ ct_scan_begin(Relation rel, Bitmapset *attrs_used, bool quiet)
 	}
 
 	ct_tree_open(&scan->tree, &scan->opts, &scan->onerr);
-	scan->partitions = ct_tree_partitions(&scan->tree);
-
 	MemoryContextSwitchTo(old);
+	ct_scan_set_prune(scan, prune);
 	return scan;
+}
+
+/*
+ * (Re)starts the scan with the given pushed-condition values: lists the
+ * partitions they leave.  prune must live as long as the scan.
+ */
+void
+ct_scan_set_prune(CtScan *scan, CtPrune *prune)
+{
+	MemoryContext old;
+
+	MemoryContextReset(scan->walkcxt);
+	old = MemoryContextSwitchTo(scan->walkcxt);
+	if (prune && !ct_prune_active(prune))
+		prune = NULL;
+	scan->prune = prune;
+	scan->tree.prune = prune;
+	scan->partitions = ct_tree_partitions(&scan->tree);
+	scan->partidx = 0;
+	scan->fileidx = scan->nfiles = 0;
+	MemoryContextSwitchTo(old);
 }
 
 static long
@@ -263,7 +227,7 @@ set_path_values(CtScan *scan, const CtFile *file, CtError *err)
 		const char *s = NULL;
 		char		buf[64];
 
-		switch (col->kind)
+		switch (col->map.kind)
 		{
 			case CT_COL_FIELD:
 			case CT_COL_EVENT:
@@ -437,6 +401,12 @@ convert_record(CtScan *scan, const char *p, size_t len, Datum *values,
 		err->offset += ct_stream_offset(scan->stream, p);
 		return false;
 	}
+	scan->stats.records_parsed++;
+	if (scan->prune && !ct_keep_record(scan->prune, &scan->rec))
+	{
+		scan->stats.records_rejected++;
+		return false;			/* err->kind stays CT_ERR_NONE */
+	}
 
 	for (int i = 0; i < scan->ncols; i++)
 	{
@@ -445,25 +415,11 @@ convert_record(CtScan *scan, const char *p, size_t len, Datum *values,
 		CtValue		v;
 		bool		found;
 
-		switch (col->kind)
+		switch (col->map.kind)
 		{
 			case CT_COL_FIELD:
-				found = ct_json_record_get(&scan->rec, col->path[0],
-										   strlen(col->path[0]), col->first_ci, &v);
-				for (int k = 1; found && k < col->npath; k++)
-				{
-					const char *seg = col->path[k];
-					char	   *endp;
-					long		idx;
-
-					if (v.type == CT_JSON_OBJECT)
-						found = ct_json_object_get(&v, seg, strlen(seg), &v);
-					else if (v.type == CT_JSON_ARRAY &&
-							 (idx = strtol(seg, &endp, 10), *endp == '\0' && seg[0] >= '0' && seg[0] <= '9'))
-						found = ct_json_array_get(&v, idx, &v);
-					else
-						found = false;
-				}
+				found = ct_json_path_get(&scan->rec, col->map.path, col->map.npath,
+										 col->map.first_ci, &v);
 				break;
 			case CT_COL_EVENT:
 				v.p = p;
@@ -538,10 +494,18 @@ ct_scan_next(CtScan *scan, Datum *values, bool *nulls)
 		if (r == CT_STREAM_RECORD)
 		{
 			scan->recno++;
+			if (scan->prune && !ct_keep_record_raw(scan->prune, p, len))
+			{
+				scan->stats.records_raw_rejected++;
+				MemoryContextSwitchTo(old);
+				continue;
+			}
 			memset(nulls, true, natts * sizeof(bool));
 			if (!convert_record(scan, p, len, values, nulls, &err))
 			{
 				MemoryContextSwitchTo(old);
+				if (err.kind == CT_ERR_NONE)
+					continue;	/* rejected by a pushed condition */
 				bad_file(scan, &err);
 				continue;
 			}
@@ -567,6 +531,7 @@ ct_scan_next(CtScan *scan, Datum *values, bool *nulls)
 	}
 }
 
+/* Starts again from the first file; ct_scan_set_prune() when values changed. */
 void
 ct_scan_rescan(CtScan *scan)
 {

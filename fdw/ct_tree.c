@@ -383,9 +383,14 @@ list_dir(CtTree *tree, const char *rel, CtLevel level, bool files,
 	return entries;
 }
 
+/*
+ * Walks the skeleton below rel (a folder of the given level), adding the day
+ * folders that pruning keeps to *out.  With counting, the branch is pruned:
+ * it is walked only to count its day folders (for EXPLAIN's total).
+ */
 static void
 walk(CtTree *tree, const char *rel, CtLevel level, CtPartition *cur,
-	 int prefix_depth, List **out)
+	 int prefix_depth, bool counting, List **out)
 {
 	DirEntry   *entries;
 	int			n;
@@ -395,8 +400,12 @@ walk(CtTree *tree, const char *rel, CtLevel level, CtPartition *cur,
 
 	if (level == CT_LEVEL_DAY)
 	{
-		CtPartition *p = palloc(sizeof(CtPartition));
+		CtPartition *p;
 
+		tree->partitions_total++;
+		if (counting || !ct_keep_partition(tree->prune, cur))
+			return;
+		p = palloc(sizeof(CtPartition));
 		*p = *cur;
 		p->dir = pstrdup(rel);
 		*out = lappend(*out, p);
@@ -407,47 +416,57 @@ walk(CtTree *tree, const char *rel, CtLevel level, CtPartition *cur,
 	for (int i = 0; i < n; i++)
 	{
 		const char *name = entries[i].name;
-		char	   *child = join_rel(rel, name);
+		char	   *child;
 		CtPartition next = *cur;
+		bool		pruned = counting;
+
+		if (!pruned && level != CT_LEVEL_PREFIX && level != CT_LEVEL_ACCOUNT &&
+			!ct_keep_dir(tree->prune, level, name, cur))
+		{
+			if (!tree->count_total)
+				continue;
+			pruned = true;
+		}
+		child = join_rel(rel, name);
 
 		switch (level)
 		{
 			case CT_LEVEL_PREFIX:
 				if (strcmp(name, "AWSLogs") == 0)
-					walk(tree, child, CT_LEVEL_AWSLOGS, &next, 0, out);
+					walk(tree, child, CT_LEVEL_AWSLOGS, &next, 0, pruned, out);
 				else if (prefix_depth < CT_MAX_PREFIX_DEPTH)
-					walk(tree, child, CT_LEVEL_PREFIX, &next, prefix_depth + 1, out);
+					walk(tree, child, CT_LEVEL_PREFIX, &next, prefix_depth + 1, pruned, out);
 				break;
 			case CT_LEVEL_AWSLOGS:
 				if (is_org(name))
 				{
 					next.org = pstrdup(name);
-					walk(tree, child, CT_LEVEL_ORG, &next, 0, out);
+					walk(tree, child, CT_LEVEL_ORG, &next, 0, pruned, out);
 				}
 				else
 				{
 					next.account = pstrdup(name);
-					walk(tree, child, CT_LEVEL_ACCOUNT, &next, 0, out);
+					walk(tree, child, CT_LEVEL_ACCOUNT, &next, 0, pruned, out);
 				}
 				break;
 			case CT_LEVEL_ORG:
 				next.account = pstrdup(name);
-				walk(tree, child, CT_LEVEL_ACCOUNT, &next, 0, out);
+				walk(tree, child, CT_LEVEL_ACCOUNT, &next, 0, pruned, out);
 				break;
 			case CT_LEVEL_ACCOUNT:
-				walk(tree, child, CT_LEVEL_TYPE, &next, 0, out);
+				walk(tree, child, CT_LEVEL_TYPE, &next, 0, pruned, out);
 				break;
 			case CT_LEVEL_TYPE:
 				next.region = pstrdup(name);
-				walk(tree, child, CT_LEVEL_REGION, &next, 0, out);
+				walk(tree, child, CT_LEVEL_REGION, &next, 0, pruned, out);
 				break;
 			case CT_LEVEL_REGION:
 				next.date = num(name, 4);	/* year, completed below */
-				walk(tree, child, CT_LEVEL_YEAR, &next, 0, out);
+				walk(tree, child, CT_LEVEL_YEAR, &next, 0, pruned, out);
 				break;
 			case CT_LEVEL_YEAR:
 				next.date = next.date * 100 + num(name, 2);
-				walk(tree, child, CT_LEVEL_MONTH, &next, 0, out);
+				walk(tree, child, CT_LEVEL_MONTH, &next, 0, pruned, out);
 				break;
 			case CT_LEVEL_MONTH:
 				{
@@ -458,7 +477,7 @@ walk(CtTree *tree, const char *rel, CtLevel level, CtPartition *cur,
 					if (!valid_date(y, m, d))
 						break;
 					next.date = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
-					walk(tree, child, CT_LEVEL_DAY, &next, 0, out);
+					walk(tree, child, CT_LEVEL_DAY, &next, 0, pruned, out);
 					break;
 				}
 			default:
@@ -482,11 +501,12 @@ ct_tree_partitions(CtTree *tree)
 	{
 		CtPartition *p = palloc(sizeof(CtPartition));
 
+		tree->partitions_total++;
 		*p = cur;
 		p->dir = pstrdup(tree->start);
-		return list_make1(p);
+		return ct_keep_partition(tree->prune, p) ? list_make1(p) : NIL;
 	}
-	walk(tree, tree->start, tree->start_level, &cur, 0, &out);
+	walk(tree, tree->start, tree->start_level, &cur, 0, false, &out);
 	return out;
 }
 
@@ -507,19 +527,26 @@ ct_tree_files(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles
 		parse_file_name(tree->single_file, files);
 		files->name = pstrdup(tree->single_file);
 		files->size = (with_size && stat(abs, &st) == 0) ? st.st_size : -1;
-		*nfiles = 1;
+		tree->files_listed++;
+		*nfiles = ct_keep_file(tree->prune, files->delivery) ? 1 : 0;
 		return files;
 	}
 
 	entries = list_dir(tree, part->dir, CT_LEVEL_DAY, true, with_size, &n);
 	files = palloc(Max(n, 1) * sizeof(CtFile));
+	*nfiles = 0;
 	for (int i = 0; i < n; i++)
 	{
-		parse_file_name(entries[i].name, &files[i]);
-		files[i].name = entries[i].name;
-		files[i].size = entries[i].size;
+		CtFile	   *f = &files[*nfiles];
+
+		parse_file_name(entries[i].name, f);
+		if (!ct_keep_file(tree->prune, f->delivery))
+			continue;
+		f->name = entries[i].name;
+		f->size = entries[i].size;
+		(*nfiles)++;
 	}
-	*nfiles = n;
+	tree->files_listed += n;
 	return files;
 }
 

@@ -1,0 +1,516 @@
+/*-------------------------------------------------------------------------
+ *
+ * ct_quals.c
+ *		Find the WHERE conditions that can be pushed into the file scan.
+ *
+ * A pushed condition only ever narrows what is read: every qual stays a
+ * local filter as well, so the answer does not depend on the pushdown being
+ * complete, only on it being conservative (see ct_prune.c).
+ *
+ * Pushed: eventtime against timestamptz values; text columns and
+ * jsonb ->> 'key' (=, IN, LIKE without wildcards or with one trailing %);
+ * account_id, region, org_id the same way; delivery_date and delivery_time
+ * ranges.  The value side may be a constant, a parameter or a stable
+ * expression; it is evaluated when the scan starts.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/table.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/clauses.h"
+#include "optimizer/optimizer.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/ruleutils.h"
+
+#include "cloudtrail_fdw.h"
+
+bool		ct_enable_pushdown = true;
+
+typedef struct ExtractContext
+{
+	Oid			relid;
+	Index		varno;
+	Relation	rel;
+	List	   *conds;
+} ExtractContext;
+
+/* The value side: no column of this scan, nothing volatile. */
+static bool
+is_value_expr(Expr *e)
+{
+	return !contain_var_clause((Node *) e) &&
+		!contain_volatile_functions((Node *) e) &&
+		!contain_subplans((Node *) e);
+}
+
+static Expr *
+strip_relabel(Expr *e)
+{
+	while (e && IsA(e, RelabelType))
+		e = ((RelabelType *) e)->arg;
+	return e;
+}
+
+/*
+ * What a column-side expression refers to: a column of this table, or
+ * jsonb_col ->> 'key'.  Returns false if it is neither.
+ */
+static bool
+describe_column(ExtractContext *cx, Expr *e, CtColumnMap *map, Oid *typid,
+				char **label)
+{
+	Var		   *var;
+	Form_pg_attribute att;
+	char	   *key = NULL;
+
+	e = strip_relabel(e);
+	if (IsA(e, OpExpr) && ((OpExpr *) e)->opfuncid == F_JSONB_OBJECT_FIELD_TEXT)
+	{
+		OpExpr	   *op = (OpExpr *) e;
+		Const	   *k = (Const *) lsecond(op->args);
+
+		if (!IsA(k, Const) || k->constisnull)
+			return false;
+		key = TextDatumGetCString(k->constvalue);
+		e = linitial(op->args);
+	}
+	if (!IsA(e, Var))
+		return false;
+	var = (Var *) e;
+	if (var->varno != cx->varno || var->varlevelsup != 0 || var->varattno <= 0)
+		return false;
+	att = TupleDescAttr(RelationGetDescr(cx->rel), var->varattno - 1);
+	ct_column_map(cx->relid, att, map);
+	*typid = att->atttypid;
+	*label = pstrdup(quote_identifier(NameStr(att->attname)));
+
+	if (key != NULL)
+	{
+		/* col ->> 'key' reads one level further, exactly as jsonb does */
+		char	  **path;
+
+		if (map->kind == CT_COL_EVENT)
+		{
+			map->kind = CT_COL_FIELD;
+			map->npath = 0;
+			map->first_ci = false;
+		}
+		else if (map->kind != CT_COL_FIELD || att->atttypid != JSONBOID)
+			return false;
+		path = palloc(sizeof(char *) * (map->npath + 1));
+		memcpy(path, map->path, sizeof(char *) * map->npath);
+		path[map->npath++] = key;
+		map->path = path;
+		*typid = TEXTOID;
+		*label = psprintf("%s->>%s", *label, quote_literal_cstr(key));
+	}
+	return true;
+}
+
+static const char *
+op_symbol(CtOp op)
+{
+	switch (op)
+	{
+		case CT_OP_EQ:
+			return "=";
+		case CT_OP_IN:
+			return "IN";
+		case CT_OP_PREFIX:
+			return "LIKE";
+		case CT_OP_LT:
+			return "<";
+		case CT_OP_LE:
+			return "<=";
+		case CT_OP_GT:
+			return ">";
+		case CT_OP_GE:
+			return ">=";
+	}
+	return "?";
+}
+
+static char *
+deparse_value(ExtractContext *cx, Expr *arg)
+{
+	if (IsA(arg, Const))
+	{
+		Const	   *c = (Const *) arg;
+		Oid			out;
+		bool		isvarlena;
+
+		if (c->constisnull)
+			return "NULL";
+		getTypeOutputInfo(c->consttype, &out, &isvarlena);
+		return quote_literal_cstr(OidOutputFunctionCall(out, c->constvalue));
+	}
+	return deparse_expression((Node *) arg,
+							  deparse_context_for(RelationGetRelationName(cx->rel), cx->relid),
+							  false, false);
+}
+
+/* A constant array as ('a', 'b'); anything else as SQL. */
+static char *
+deparse_in_list(ExtractContext *cx, Expr *arg)
+{
+	StringInfoData buf;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+
+	if (!IsA(arg, Const) || ((Const *) arg)->constisnull)
+		return psprintf("(%s)", deparse_value(cx, arg));
+	deconstruct_array(DatumGetArrayTypeP(((Const *) arg)->constvalue), TEXTOID, -1,
+					  false, TYPALIGN_INT, &elems, &nulls, &n);
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '(');
+	for (int i = 0; i < n; i++)
+		appendStringInfo(&buf, "%s%s", i ? ", " : "",
+						 nulls[i] ? "NULL" : quote_literal_cstr(TextDatumGetCString(elems[i])));
+	appendStringInfoChar(&buf, ')');
+	return buf.data;
+}
+
+static void
+add_cond(ExtractContext *cx, CtTarget target, CtOp op, CtColumnMap *map,
+		 Expr *arg, const char *label, const char *shown_value)
+{
+	CtCond	   *c = palloc0(sizeof(CtCond));
+
+	c->target = target;
+	c->op = op;
+	if (map)
+		c->key = *map;
+	c->arg = arg;
+	if (op == CT_OP_PREFIX)
+		c->label = psprintf("%s LIKE %s", label, shown_value);
+	else if (op == CT_OP_IN)
+		c->label = psprintf("%s IN %s", label, shown_value);
+	else
+		c->label = psprintf("%s %s %s", label, op_symbol(op), shown_value);
+	cx->conds = lappend(cx->conds, c);
+}
+
+/* Which target a column is, for the given value type; false if none. */
+static bool
+column_target(CtColumnMap *map, Oid coltype, Oid valtype, CtTarget *target)
+{
+	switch (map->kind)
+	{
+		case CT_COL_FIELD:
+			if (coltype == TEXTOID && valtype == TEXTOID)
+			{
+				*target = CT_TARGET_STRING;
+				return true;
+			}
+			if (coltype == TIMESTAMPTZOID && valtype == TIMESTAMPTZOID &&
+				map->npath == 1 && pg_strcasecmp(map->path[0], "eventTime") == 0 &&
+				(map->first_ci || strcmp(map->path[0], "eventTime") == 0))
+			{
+				*target = CT_TARGET_EVENTTIME;
+				return true;
+			}
+			return false;
+		case CT_COL_ACCOUNT:
+			*target = CT_TARGET_ACCOUNT;
+			return coltype == TEXTOID && valtype == TEXTOID;
+		case CT_COL_REGION:
+			*target = CT_TARGET_REGION;
+			return coltype == TEXTOID && valtype == TEXTOID;
+		case CT_COL_ORG:
+			*target = CT_TARGET_ORG;
+			return coltype == TEXTOID && valtype == TEXTOID;
+		case CT_COL_DELIVERY_DATE:
+			*target = CT_TARGET_DELIVERY_DATE;
+			return coltype == DATEOID && valtype == DATEOID;
+		case CT_COL_DELIVERY_TIME:
+			*target = CT_TARGET_DELIVERY_TIME;
+			return coltype == TIMESTAMPTZOID && valtype == TIMESTAMPTZOID;
+		default:
+			return false;
+	}
+}
+
+static bool
+comparison_op(Oid funcid, CtOp *op)
+{
+	switch (funcid)
+	{
+		case F_TEXTEQ:
+		case F_TIMESTAMPTZ_EQ:
+		case F_DATE_EQ:
+			*op = CT_OP_EQ;
+			return true;
+		case F_TIMESTAMPTZ_LT:
+		case F_DATE_LT:
+			*op = CT_OP_LT;
+			return true;
+		case F_TIMESTAMPTZ_LE:
+		case F_DATE_LE:
+			*op = CT_OP_LE;
+			return true;
+		case F_TIMESTAMPTZ_GT:
+		case F_DATE_GT:
+			*op = CT_OP_GT;
+			return true;
+		case F_TIMESTAMPTZ_GE:
+		case F_DATE_GE:
+			*op = CT_OP_GE;
+			return true;
+		default:
+			return false;
+	}
+}
+
+static CtOp
+commute(CtOp op)
+{
+	switch (op)
+	{
+		case CT_OP_LT:
+			return CT_OP_GT;
+		case CT_OP_LE:
+			return CT_OP_GE;
+		case CT_OP_GT:
+			return CT_OP_LT;
+		case CT_OP_GE:
+			return CT_OP_LE;
+		default:
+			return op;
+	}
+}
+
+/* Equality and LIKE on text are byte comparisons only under deterministic collations. */
+static bool
+bytewise_collation(Oid collid)
+{
+	return !OidIsValid(collid) || get_collation_isdeterministic(collid);
+}
+
+/*
+ * A LIKE pattern with no wildcard is an equality, one with a single trailing
+ * % a prefix.  Returns false for anything else.  Backslash escapes.
+ */
+static bool
+like_pattern(const char *pat, char **literal, bool *prefix)
+{
+	StringInfoData buf;
+	const char *p;
+
+	initStringInfo(&buf);
+	*prefix = false;
+	for (p = pat; *p; p++)
+	{
+		if (*p == '\\')
+		{
+			if (p[1] == '\0')
+				return false;
+			appendStringInfoChar(&buf, *++p);
+		}
+		else if (*p == '_')
+			return false;
+		else if (*p == '%')
+		{
+			if (p[1] != '\0')
+				return false;
+			*prefix = true;
+		}
+		else
+			appendStringInfoChar(&buf, *p);
+	}
+	*literal = buf.data;
+	return true;
+}
+
+static void
+classify_opexpr(ExtractContext *cx, OpExpr *op)
+{
+	Expr	   *left,
+			   *right,
+			   *col,
+			   *val;
+	CtColumnMap map;
+	Oid			coltype;
+	char	   *label;
+	CtTarget	target;
+	CtOp		ctop;
+	bool		swapped = false;
+
+	if (list_length(op->args) != 2)
+		return;
+	left = linitial(op->args);
+	right = lsecond(op->args);
+	if (describe_column(cx, left, &map, &coltype, &label) && is_value_expr(right))
+	{
+		col = left;
+		val = right;
+	}
+	else if (describe_column(cx, right, &map, &coltype, &label) && is_value_expr(left))
+	{
+		col = right;
+		val = left;
+		swapped = true;
+	}
+	else
+		return;
+	(void) col;
+
+	if (op->opfuncid == F_TEXTLIKE)
+	{
+		Const	   *c = (Const *) strip_relabel(val);
+		char	   *literal;
+		bool		prefix;
+
+		if (swapped || !IsA(c, Const) || c->constisnull ||
+			!bytewise_collation(op->inputcollid) ||
+			!column_target(&map, coltype, TEXTOID, &target) ||
+			target == CT_TARGET_EVENTTIME)
+			return;
+		if (!like_pattern(TextDatumGetCString(c->constvalue), &literal, &prefix))
+			return;
+		add_cond(cx, target, prefix ? CT_OP_PREFIX : CT_OP_EQ, &map,
+				 (Expr *) makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
+									CStringGetTextDatum(literal), false, false),
+				 label, deparse_value(cx, (Expr *) c));
+		return;
+	}
+
+	if (!comparison_op(op->opfuncid, &ctop))
+		return;
+	if (swapped)
+		ctop = commute(ctop);
+	if (!column_target(&map, coltype, exprType((Node *) val), &target))
+		return;
+	/* strings are only compared for equality */
+	if ((target == CT_TARGET_STRING || target == CT_TARGET_ACCOUNT ||
+		 target == CT_TARGET_REGION || target == CT_TARGET_ORG) &&
+		(ctop != CT_OP_EQ || !bytewise_collation(op->inputcollid)))
+		return;
+	add_cond(cx, target, ctop, &map, val, label, deparse_value(cx, val));
+}
+
+static void
+classify_saop(ExtractContext *cx, ScalarArrayOpExpr *saop)
+{
+	Expr	   *left = linitial(saop->args);
+	Expr	   *right = lsecond(saop->args);
+	CtColumnMap map;
+	Oid			coltype;
+	char	   *label;
+	CtTarget	target;
+
+	if (!saop->useOr || get_opcode(saop->opno) != F_TEXTEQ ||
+		!bytewise_collation(saop->inputcollid))
+		return;
+	if (!describe_column(cx, left, &map, &coltype, &label) || !is_value_expr(right))
+		return;
+	if (!column_target(&map, coltype, TEXTOID, &target) || target == CT_TARGET_EVENTTIME)
+		return;
+	add_cond(cx, target, CT_OP_IN, &map, right, label, deparse_in_list(cx, right));
+}
+
+/* The conditions of baserestrictinfo that can narrow the scan. */
+List *
+ct_extract_conds(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
+{
+	ExtractContext cx;
+	ListCell   *lc;
+
+	if (!ct_enable_pushdown)
+		return NIL;
+	memset(&cx, 0, sizeof(cx));
+	cx.relid = foreigntableid;
+	cx.varno = baserel->relid;
+	cx.rel = table_open(foreigntableid, NoLock);
+	foreach(lc, baserel->baserestrictinfo)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+		Expr	   *clause = ri->clause;
+
+		if (ri->pseudoconstant)
+			continue;
+		if (IsA(clause, OpExpr))
+		{
+			set_opfuncid((OpExpr *) clause);
+			classify_opexpr(&cx, (OpExpr *) clause);
+		}
+		else if (IsA(clause, ScalarArrayOpExpr))
+			classify_saop(&cx, (ScalarArrayOpExpr *) clause);
+	}
+	table_close(cx.rel, NoLock);
+	return cx.conds;
+}
+
+/* Does any condition need a value only known when the scan starts? */
+bool
+ct_conds_need_runtime(List *conds)
+{
+	ListCell   *lc;
+
+	foreach(lc, conds)
+		if (!IsA(((CtCond *) lfirst(lc))->arg, Const))
+			return true;
+	return false;
+}
+
+/*
+ * For the plan: the values go into fdw_exprs (so that setrefs fixes their
+ * parameters), the rest into a list of plain nodes.
+ */
+List *
+ct_conds_to_private(List *conds, List **fdw_exprs)
+{
+	List	   *out = NIL;
+	ListCell   *lc;
+
+	foreach(lc, conds)
+	{
+		CtCond	   *c = lfirst(lc);
+		List	   *path = NIL;
+
+		for (int i = 0; i < c->key.npath; i++)
+			path = lappend(path, makeString(c->key.path[i]));
+		out = lappend(out, list_make5(makeInteger(c->target), makeInteger(c->op),
+									  makeInteger(c->key.first_ci), path,
+									  makeString(c->label)));
+		*fdw_exprs = lappend(*fdw_exprs, c->arg);
+	}
+	return out;
+}
+
+List *
+ct_conds_from_private(List *priv, List *fdw_exprs)
+{
+	List	   *conds = NIL;
+	ListCell   *lc;
+	int			i = 0;
+
+	foreach(lc, priv)
+	{
+		List	   *item = lfirst(lc);
+		CtCond	   *c = palloc0(sizeof(CtCond));
+		List	   *path = lfourth(item);
+		ListCell   *pc;
+
+		c->target = intVal(linitial(item));
+		c->op = intVal(lsecond(item));
+		c->key.kind = CT_COL_FIELD;
+		c->key.first_ci = intVal(lthird(item)) != 0;
+		c->key.path = palloc(sizeof(char *) * (list_length(path) + 1));
+		foreach(pc, path)
+			c->key.path[c->key.npath++] = strVal(lfirst(pc));
+		c->label = strVal(list_nth(item, 4));
+		c->arg = list_nth(fdw_exprs, i++);
+		conds = lappend(conds, c);
+	}
+	return conds;
+}

@@ -1,0 +1,90 @@
+/*-------------------------------------------------------------------------
+ *
+ * ct_rawcheck.c
+ *		The raw-bytes check of a record.
+ *
+ * A JSON string whose value is V is written "V" in the record, unless the
+ * writer used an escape for one of its characters, which needs a backslash.
+ * So a record with no backslash at all holds a string equal to V only if the
+ * bytes "V" occur in it, and one starting with V only if "V occurs.  That is
+ * exact whatever the key order, spacing or pretty-printing; a record with a
+ * backslash is never rejected here (the parsed check decides).
+ *
+ * A text column also shows non-string values (numbers, true, objects) as
+ * their JSON text, so values that could be such a text get no raw check.
+ *
+ * Backend-free: unit-tested against a real parse.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "ct_port.h"
+
+#include <string.h>
+
+#include "ct_rawcheck.h"
+
+/* Could the text of a non-string JSON value equal V, or start with it? */
+static bool
+maybe_non_string(const char *v, size_t len, bool prefix)
+{
+	static const char *const literals[] = {"true", "false", "null"};
+
+	if (len == 0)
+		return true;
+	if (v[0] == '{' || v[0] == '[' || v[0] == '-' || (v[0] >= '0' && v[0] <= '9'))
+		return true;
+	for (int i = 0; i < 3; i++)
+	{
+		size_t		l = strlen(literals[i]);
+
+		if (prefix ? (len <= l && memcmp(literals[i], v, len) == 0)
+			: (len == l && memcmp(literals[i], v, len) == 0))
+			return true;
+	}
+	return false;
+}
+
+/* Can the raw check decide for this value? */
+bool
+ct_raw_value_ok(const char *v, size_t len, bool prefix)
+{
+	if (maybe_non_string(v, len, prefix))
+		return false;
+	for (size_t i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) v[i];
+
+		/* characters JSON must escape cannot appear raw */
+		if (c == '"' || c == '\\' || c < 0x20)
+			return false;
+	}
+	return true;
+}
+
+/* The bytes to look for; out needs len + 2 bytes.  Returns their length. */
+size_t
+ct_raw_needle(const char *v, size_t len, bool prefix, char *out)
+{
+	out[0] = '"';
+	memcpy(out + 1, v, len);
+	if (prefix)
+		return len + 1;
+	out[len + 1] = '"';
+	return len + 2;
+}
+
+/*
+ * false: the record (with no backslash) holds no string value matching any
+ * needle, so it cannot match.  true: it may.
+ */
+bool
+ct_raw_may_match(const char *rec, size_t len, int nneedles,
+				 char *const *needles, const size_t *lens)
+{
+	if (memchr(rec, '\\', len) != NULL)
+		return true;
+	for (int i = 0; i < nneedles; i++)
+		if (memmem(rec, len, needles[i], lens[i]) != NULL)
+			return true;
+	return false;
+}

@@ -1,0 +1,19 @@
+/*-------------------------------------------------------------------------
+ *
+ * ct_rawcheck.h
+ *		Reject a record on its raw bytes, before it is parsed, when it cannot
+ *		hold a string value equal to (or starting with) any of a set.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CT_RAWCHECK_H
+#define CT_RAWCHECK_H
+
+#include "ct_port.h"
+
+extern bool ct_raw_value_ok(const char *v, size_t len, bool prefix);
+extern size_t ct_raw_needle(const char *v, size_t len, bool prefix, char *out);
+extern bool ct_raw_may_match(const char *rec, size_t len, int nneedles,
+							 char *const *needles, const size_t *lens);
+
+#endif							/* CT_RAWCHECK_H */

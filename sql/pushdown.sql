@@ -1,0 +1,209 @@
+-- Pushdown and pruning: which partitions, files and records a condition
+-- skips, what EXPLAIN says, and that answers are the same with it off.
+\getenv fixtures CT_FIXTURES
+\set real :fixtures/real
+SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
+\pset null '(null)'
+
+-- runs a query with pushdown on and off: its row count, and whether both agree
+CREATE FUNCTION both_ways(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  n bigint;
+  a text;
+  b text;
+BEGIN
+  PERFORM set_config('cloudtrail_fdw.enable_pushdown', 'on', true);
+  EXECUTE format('SELECT count(*), md5(coalesce(string_agg(x::text, E''\n'' ORDER BY x::text), '''')) FROM (%s) x', q)
+    INTO n, a;
+  PERFORM set_config('cloudtrail_fdw.enable_pushdown', 'off', true);
+  EXECUTE format('SELECT md5(coalesce(string_agg(x::text, E''\n'' ORDER BY x::text), '''')) FROM (%s) x', q)
+    INTO b;
+  PERFORM set_config('cloudtrail_fdw.enable_pushdown', 'on', true);
+  RETURN n || CASE WHEN a = b THEN ' rows, same both ways' ELSE ' rows, DIFFERENT' END;
+END
+$$;
+
+-- what was read, from EXPLAIN ANALYZE, without sizes
+CREATE FUNCTION scan_counts(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+  ln text;
+BEGIN
+  FOR ln IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || q LOOP
+    IF ln ~ '(Pushed Conditions|Window|Delay|Run-Time|Partitions|Files|Records)' THEN
+      RETURN NEXT regexp_replace(ln, '^\s+', '');
+    END IF;
+  END LOOP;
+END
+$$;
+
+-- the seed queries
+SELECT explain_filter($$EXPLAIN (COSTS OFF)
+SELECT eventtime, eventname, awsregion, useridentity->>'userName' AS username
+  FROM cloudtrail_logs
+ WHERE eventname LIKE 'ConsoleLogin' AND eventtime > '2018-11-14T12:00:00Z'
+ ORDER BY eventtime DESC LIMIT 10$$);
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs
+ WHERE eventname LIKE 'ConsoleLogin' AND eventtime > '2018-11-14T12:00:00Z'$$);
+SELECT both_ways($$SELECT eventtime, eventname, awsregion, useridentity->>'userName' AS username
+  FROM cloudtrail_logs WHERE eventname LIKE 'ConsoleLogin' AND eventtime > '2018-11-14T12:00:00Z'
+ ORDER BY eventtime DESC LIMIT 10$$);
+SELECT both_ways($$SELECT eventtime, eventname, awsregion, errormessage, useridentity->>'userName' AS username
+  FROM cloudtrail_logs WHERE eventname LIKE 'ListBuckets' AND eventtime > '2018-11-14T12:00:00Z' AND errormessage <> ''
+ ORDER BY eventtime DESC LIMIT 10$$);
+SELECT both_ways($$SELECT eventtime, eventname, awsregion, errormessage, useridentity->>'userName' AS username
+  FROM cloudtrail_logs WHERE sourceipaddress LIKE '203.0.113.5' AND eventtime > '2018-11-14T12:00:00Z'$$);
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs
+ WHERE sourceipaddress LIKE '203.0.113.5' AND eventtime > '2018-11-14T12:00:00Z'$$);
+
+-- one region and one day: only that partition's files are opened
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE region = 'eu-west-1' AND delivery_date = '2018-11-14'$$);
+SELECT both_ways($$SELECT * FROM cloudtrail_logs WHERE region = 'eu-west-1' AND delivery_date = '2018-11-14'$$);
+-- path columns: account, organization, prefix patterns, ranges
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE account_id = '444455556666'$$);
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE account_id IN ('222233334444', '777788889999')$$);
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE org_id = 'o-aa11bb22cc'$$);
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE region LIKE 'us-%'$$);
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE delivery_date BETWEEN '2018-11-13' AND '2018-11-14'$$);
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE delivery_time >= '2018-11-15 08:00' AND region = 'us-east-1'$$);
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE account_id = '000000000000'$$);
+SELECT both_ways(q) FROM (VALUES
+  ($$SELECT eventid FROM cloudtrail_logs WHERE account_id = '444455556666'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE account_id IN ('222233334444', '777788889999')$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE org_id = 'o-aa11bb22cc'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE region LIKE 'us-%'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE region LIKE 'us\_east%'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE delivery_date BETWEEN '2018-11-13' AND '2018-11-14'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE delivery_date > '2018-11-14'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE delivery_date < '2018-11-14'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE delivery_time >= '2018-11-15 08:00' AND region = 'us-east-1'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE delivery_time > '2018-11-15 07:40' AND delivery_time < '2018-11-15 11:15'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE account_id = '000000000000'$$)) v(q);
+
+-- eventtime: lower bounds are exact; the midnight record sits in the next day's folder
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventtime >= '2018-11-14 23:58:30'$$);
+SELECT eventtime, delivery_date FROM cloudtrail_logs WHERE eventtime >= '2018-11-14 23:58:00' AND eventtime < '2018-11-15' ;
+SELECT eventtime, delivery_date FROM cloudtrail_logs WHERE eventtime BETWEEN '2018-11-13 23:59:00' AND '2018-11-13 23:59:59';
+SELECT both_ways(q) FROM (VALUES
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime > '2018-11-14 23:58:30'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime >= '2018-11-14 23:58:30'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime = '2018-11-14 23:58:30'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime < '2018-11-14 00:00:00'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime <= '2018-11-13 23:59:59'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime BETWEEN '2018-11-14 12:00' AND '2018-11-14 13:00'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE '2018-11-15 06:00' < eventtime$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime > 'infinity'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime < '-infinity'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime > '2018-11-14' AND eventtime < '2018-11-13'$$)) v(q);
+
+-- upper bounds assume delivery within max_delivery_delay (1 day by default):
+-- the record of 2018-11-13 10:00 delivered 27 hours late is not found ...
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventtime < '2018-11-13 12:00'$$);
+SELECT eventtime, eventname FROM cloudtrail_logs WHERE eventtime BETWEEN '2018-11-13 09:59' AND '2018-11-13 10:01';
+SELECT both_ways($$SELECT eventid FROM cloudtrail_logs WHERE eventtime < '2018-11-13 12:00'$$);
+-- ... unless the delay allows it
+ALTER FOREIGN TABLE cloudtrail_logs OPTIONS (ADD max_delivery_delay '2 days');
+SELECT eventtime, eventname, delivery_time FROM cloudtrail_logs WHERE eventtime BETWEEN '2018-11-13 09:59' AND '2018-11-13 10:01';
+SELECT both_ways($$SELECT eventid FROM cloudtrail_logs WHERE eventtime < '2018-11-13 12:00'$$);
+ALTER FOREIGN TABLE cloudtrail_logs OPTIONS (SET max_delivery_delay 'unbounded');
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventtime < '2018-11-13 12:00'$$);
+ALTER FOREIGN TABLE cloudtrail_logs OPTIONS (DROP max_delivery_delay);
+ALTER SERVER trail OPTIONS (ADD max_delivery_delay '30 days');
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventtime < '2018-11-13 12:00'$$);
+ALTER SERVER trail OPTIONS (DROP max_delivery_delay);
+CREATE FOREIGN TABLE bad_delay (eventname text) SERVER trail OPTIONS (max_delivery_delay 'soon');
+CREATE FOREIGN TABLE bad_delay (eventname text) SERVER trail OPTIONS (max_delivery_delay '-1 day');
+
+-- record keys: equality, IN and LIKE prefix on text columns and ->> 'key'
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventsource = 'signin.amazonaws.com'$$);
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventname IN ('ConsoleLogin', 'ListBuckets')$$);
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventname LIKE 'Describe%'$$);
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE useridentity->>'userName' = 'fred.mueller'$$);
+SELECT both_ways(q) FROM (VALUES
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventsource = 'signin.amazonaws.com'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventname IN ('ConsoleLogin', 'ListBuckets', NULL)$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventname = ANY (ARRAY['GetObject', 'PutObject'])$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventname LIKE 'Describe%'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventname LIKE 'Get%' AND eventname LIKE '%Object'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE useridentity->>'userName' = 'fred.mueller'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE useridentity->>'type' = 'Root'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE event->>'eventName' = 'CreateUser'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE errorcode = 'AccessDenied' AND awsregion = 'us-east-1'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE errormessage = 'Accès refusé'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE useragent = 'Boto3/1.9.42 Python/3.7.1 (café)'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE requestparameters->>'key' = '日本/ü.txt'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE errormessage LIKE 'The specified key does not exist: café "quoted"%'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventname = 'NoSuchEvent'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventname = NULL$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE readonly AND eventname = 'GetObject'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventid = 'f60768a0-1ab0-4dc1-b9db-7ebb7538c985'$$)) v(q);
+-- escaped and raw UTF-8 values are found either way
+SELECT eventtime, errormessage FROM cloudtrail_logs WHERE errormessage = 'Accès refusé';
+SELECT eventtime, requestparameters->>'key' FROM cloudtrail_logs WHERE requestparameters->>'key' = '日本/ü.txt';
+-- values that could be the text of a non-string JSON value get no raw check
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventname = '42'$$);
+
+-- what is not pushed stays a local filter
+SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT * FROM cloudtrail_logs
+ WHERE eventname ILIKE 'consolelogin' AND errormessage <> '' AND awsregion <> 'us-east-1'
+   AND eventtime > '2018-11-14'::date AND eventname LIKE '%Login'$$);
+
+-- parameters: generic plans prune at run time, and again on every rescan
+PREPARE logins(timestamptz, text) AS
+  SELECT count(*) FROM cloudtrail_logs WHERE eventtime > $1 AND eventname = $2;
+SET plan_cache_mode = force_generic_plan;
+SELECT explain_filter('EXPLAIN (COSTS OFF) EXECUTE logins(''2018-11-15 06:00'', ''ConsoleLogin'')');
+SELECT scan_counts('EXECUTE logins(''2018-11-15 06:00'', ''ConsoleLogin'')');
+EXECUTE logins('2018-11-15 06:00', 'ConsoleLogin');
+EXECUTE logins('2018-11-14 00:00', 'ConsoleLogin');
+EXECUTE logins('2018-11-14 00:00', NULL);
+RESET plan_cache_mode;
+DEALLOCATE logins;
+-- the inner side of a nested loop: each rescan prunes with the new value
+SELECT explain_filter($$EXPLAIN (COSTS OFF)
+SELECT h, (SELECT count(*) FROM cloudtrail_logs c
+            WHERE c.eventtime >= h AND c.eventtime < h + interval '6 hours')
+  FROM generate_series('2018-11-14 00:00'::timestamptz, '2018-11-14 18:00', '6 hours') h$$);
+SELECT h, (SELECT count(*) FROM cloudtrail_logs c
+            WHERE c.eventtime >= h AND c.eventtime < h + interval '6 hours')
+  FROM generate_series('2018-11-14 00:00'::timestamptz, '2018-11-14 18:00', '6 hours') h;
+SET cloudtrail_fdw.enable_pushdown = off;
+SELECT h, (SELECT count(*) FROM cloudtrail_logs c
+            WHERE c.eventtime >= h AND c.eventtime < h + interval '6 hours')
+  FROM generate_series('2018-11-14 00:00'::timestamptz, '2018-11-14 18:00', '6 hours') h;
+RESET cloudtrail_fdw.enable_pushdown;
+SELECT scan_counts($$SELECT h, (SELECT count(*) FROM cloudtrail_logs c
+            WHERE c.eventtime >= h AND c.eventtime < h + interval '6 hours')
+  FROM generate_series('2018-11-14 00:00'::timestamptz, '2018-11-14 18:00', '6 hours') h$$);
+-- stable expressions are evaluated when the scan starts
+SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT count(*) FROM cloudtrail_logs
+ WHERE eventtime > now() - interval '7 days'$$);
+SELECT count(*) FROM cloudtrail_logs WHERE eventtime > now() - interval '7 days';
+
+-- EXPLAIN in every format
+SELECT explain_filter($$EXPLAIN (COSTS OFF, FORMAT JSON) SELECT * FROM cloudtrail_logs
+ WHERE eventname IN ('ConsoleLogin', 'ListBuckets') AND eventtime >= '2018-11-15' AND account_id = '111122223333'$$);
+SELECT explain_filter($$EXPLAIN (COSTS OFF, FORMAT YAML) SELECT * FROM cloudtrail_logs
+ WHERE eventname IN ('ConsoleLogin', 'ListBuckets') AND eventtime >= '2018-11-15' AND account_id = '111122223333'$$);
+SELECT explain_filter($$EXPLAIN (COSTS OFF, FORMAT XML) SELECT * FROM cloudtrail_logs
+ WHERE eventname IN ('ConsoleLogin', 'ListBuckets') AND eventtime >= '2018-11-15' AND account_id = '111122223333'$$);
+
+-- with pushdown off nothing is pushed
+SET cloudtrail_fdw.enable_pushdown = off;
+SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT * FROM cloudtrail_logs WHERE eventname = 'ConsoleLogin'$$);
+RESET cloudtrail_fdw.enable_pushdown;
+
+-- the real records agree both ways too
+CREATE SERVER real_pd FOREIGN DATA WRAPPER cloudtrail_fdw OPTIONS (root :'real');
+CREATE FOREIGN TABLE real_logs (eventtime timestamptz, eventname text, eventsource text,
+  awsregion text, region text, account_id text, useridentity jsonb, sourceipaddress text)
+  SERVER real_pd;
+SELECT both_ways(q) FROM (VALUES
+  ($$SELECT * FROM real_logs WHERE eventname = 'ConsoleLogin'$$),
+  ($$SELECT * FROM real_logs WHERE eventname LIKE 'Describe%' AND eventtime > '2024-08-01'$$),
+  ($$SELECT * FROM real_logs WHERE eventsource IN ('ec2.amazonaws.com', 'sts.amazonaws.com')$$),
+  ($$SELECT * FROM real_logs WHERE region = 'us-north-2r' AND eventtime < '2024-08-02 08:30'$$),
+  ($$SELECT * FROM real_logs WHERE useridentity->>'type' = 'AssumedRole'$$),
+  ($$SELECT * FROM real_logs WHERE eventtime BETWEEN '2020-09-14' AND '2023-06-01'$$)) v(q);
+DROP FOREIGN TABLE real_logs;
+DROP SERVER real_pd;
