@@ -20,7 +20,7 @@ DATA = cloudtrail_fdw--1.0.sql
 SHLIB_LINK = -lz
 PG_CPPFLAGS = -I$(srcdir)/fdw
 
-REGRESS = setup options layout columns types seed pushdown on_error realdata privileges
+REGRESS = setup options layout columns types seed pushdown sorted on_error realdata privileges
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 # Fixture mirrors are generated for each test run, where the server can read them.
@@ -36,3 +36,71 @@ fixtures:
 	python3 $(srcdir)/tools/gen_fixtures.py $(CT_FIXTURES)
 
 installcheck: fixtures
+
+# ---------------------------------------------------------------------------
+# Stand-alone tests of fdw/ct_stream.c and fdw/ct_json.c (built with
+# -DCT_FRONTEND, no PostgreSQL backend), with jansson as the reference
+# parser; see test/unit/ct_testlib.h.
+#   make unittest        gcc build (about 5 s)
+#   make unittest-asan   clang AddressSanitizer + UBSan build (about 20 s)
+#   make fuzz            libFuzzer targets, FUZZ_SECONDS (default 60) each;
+#                        fails on any finding (artifacts in test/fuzz/work/)
+#   make clean-unittest  removes the binaries and test/fuzz/work/
+# ---------------------------------------------------------------------------
+CT_UNIT_CC ?= gcc
+CT_ASAN_CC ?= clang
+CT_FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+CT_UNIT_SRCS = $(srcdir)/test/unit/test_stream_json.c $(srcdir)/fdw/ct_stream.c $(srcdir)/fdw/ct_json.c
+CT_UNIT_DEPS = $(CT_UNIT_SRCS) $(srcdir)/test/unit/ct_testlib.h $(srcdir)/fdw/ct_stream.h \
+	$(srcdir)/fdw/ct_json.h $(srcdir)/fdw/ct_port.h
+CT_UNIT_CFLAGS = -DCT_FRONTEND -I$(srcdir)/fdw -I$(srcdir)/test/unit -Wall -Wextra -Werror -g
+# the memory-bound test counts the allocations of ct_stream.c (test_stream_json.c)
+CT_UNIT_HEAP = -DCTT_HEAP_WRAP -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=free
+CT_TEST_LIBS = -lz -ljansson
+CT_SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CT_FUZZ_FLAGS = -DCT_FRONTEND -I$(srcdir)/fdw -I$(srcdir)/test/unit -Wall -Wextra -Werror -g -O1 \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+CT_FUZZ_TARGETS = fuzz_stream fuzz_record
+CT_FUZZ_WORK = test/fuzz/work
+
+test/unit/test_stream_json: $(CT_UNIT_DEPS)
+	$(CT_UNIT_CC) $(CT_UNIT_CFLAGS) -O2 -o $@ $(CT_UNIT_SRCS) $(CT_UNIT_HEAP) $(CT_TEST_LIBS)
+
+test/unit/test_stream_json_asan: $(CT_UNIT_DEPS)
+	$(CT_ASAN_CC) $(CT_UNIT_CFLAGS) -O1 $(CT_SAN_FLAGS) -o $@ $(CT_UNIT_SRCS) $(CT_UNIT_HEAP) $(CT_TEST_LIBS)
+
+test/fuzz/fuzz_stream: $(srcdir)/test/fuzz/fuzz_stream.c $(CT_UNIT_DEPS)
+	$(CT_FUZZ_CC) $(CT_FUZZ_FLAGS) -o $@ $< $(srcdir)/fdw/ct_stream.c $(srcdir)/fdw/ct_json.c $(CT_TEST_LIBS)
+
+test/fuzz/fuzz_record: $(srcdir)/test/fuzz/fuzz_record.c $(CT_UNIT_DEPS)
+	$(CT_FUZZ_CC) $(CT_FUZZ_FLAGS) -o $@ $< $(srcdir)/fdw/ct_stream.c $(srcdir)/fdw/ct_json.c $(CT_TEST_LIBS)
+
+.PHONY: unittest unittest-asan fuzz clean-unittest
+unittest: test/unit/test_stream_json
+	test/unit/test_stream_json $(srcdir)/test/realdata
+
+unittest-asan: test/unit/test_stream_json_asan
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		test/unit/test_stream_json_asan $(srcdir)/test/realdata
+
+# New inputs go to test/fuzz/work/<target>/corpus (kept between runs); the
+# committed seeds in test/fuzz/corpus/<target>/ are only read.
+fuzz: $(addprefix test/fuzz/,$(CT_FUZZ_TARGETS))
+	@set -e; for t in $(CT_FUZZ_TARGETS); do \
+		w=$(CT_FUZZ_WORK)/$$t; mkdir -p $$w/corpus; rm -f $$w/crash-* $$w/leak-* $$w/timeout-* $$w/oom-*; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s (log: $$w/log)"; \
+		rc=0; test/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=60 \
+			-print_final_stats=1 -artifact_prefix=$$w/ $$w/corpus $(srcdir)/test/fuzz/corpus/$$t \
+			> $$w/log 2>&1 || rc=$$?; \
+		grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' $$w/log \
+			| sed "s/^/fuzz: $$t /" || true; \
+		if [ $$rc -ne 0 ]; then tail -n 60 $$w/log; \
+			echo "fuzz: $$t FAILED (exit $$rc); reproducer: $$(ls $$w/crash-* $$w/leak-* $$w/timeout-* $$w/oom-* 2>/dev/null)"; \
+			exit 1; fi; \
+	done; echo "fuzz: all targets passed"
+
+clean-unittest:
+	rm -f test/unit/test_stream_json test/unit/test_stream_json_asan \
+		$(addprefix test/fuzz/,$(CT_FUZZ_TARGETS))
+	rm -rf $(CT_FUZZ_WORK)

@@ -14,6 +14,10 @@
 #include "access/htup_details.h"
 #include "access/sysattr.h"
 #include "access/table.h"
+#include "access/stratnum.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_type.h"
+#include "commands/defrem.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "commands/vacuum.h"
@@ -56,6 +60,8 @@ typedef struct CtPlanInfo
 	int64		nbytes;			/* size of the files to read */
 	double		json_bytes;		/* estimated size after decompression */
 	double		ntuples;
+	AttrNumber	time_attno;		/* a timestamptz column reading eventTime, or 0 */
+	bool		time_not_null;	/* a pushed condition on it excludes NULLs */
 } CtPlanInfo;
 
 /* Indexes in ForeignScan.fdw_private */
@@ -69,7 +75,8 @@ enum CtPrivateIndex
 	CtPrivPartitionsTotal,
 	CtPrivFiles,
 	CtPrivFilesListed,
-	CtPrivBytes
+	CtPrivBytes,
+	CtPrivSortAttno				/* Integer: eventtime attno of a sorted scan, or 0 */
 };
 
 /* Executor state: the scan, and the pushed conditions' values. */
@@ -79,8 +86,11 @@ typedef struct CtFdwState
 	List	   *conds;
 	List	   *cond_states;	/* ExprStates of their values */
 	bool		runtime;		/* some values are only known at run time */
+	bool		reprune;		/* parameters changed since the values were taken */
 	MemoryContext prunecxt;
 	CtPrune    *prune;
+	Bitmapset  *attrs;
+	AttrNumber	sort_attno;
 } CtFdwState;
 
 void		_PG_init(void);
@@ -93,6 +103,15 @@ _PG_init(void)
 							 "When off, every file of the table is read and every record parsed; "
 							 "the conditions are only checked on the rows.",
 							 &ct_enable_pushdown,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	DefineCustomBoolVariable("cloudtrail_fdw.enable_sorted_scan",
+							 "Lets cloudtrail_fdw scans return rows in eventtime DESC order.",
+							 "The scan reads files newest first, so ORDER BY eventtime DESC LIMIT n "
+							 "stops after the newest files.",
+							 &ct_enable_sorted_scan,
 							 true,
 							 PGC_USERSET,
 							 0,
@@ -154,6 +173,82 @@ ct_size_tree(CtPlanInfo *fpinfo, const char *relname, CtPrune *prune)
 	MemoryContextDelete(cxt);
 }
 
+/*
+ * The column a sorted scan orders by: a timestamptz column reading the
+ * record's eventTime.  A pushed condition on it means no NULLs reach the
+ * scan's output, so it can also serve DESC NULLS FIRST.
+ */
+static void
+find_time_column(CtPlanInfo *fpinfo, Oid foreigntableid)
+{
+	Relation	rel = table_open(foreigntableid, NoLock);
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	ListCell   *lc;
+
+	for (int i = 0; i < tupdesc->natts && fpinfo->time_attno == 0; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+		CtColumnMap map;
+
+		if (att->attisdropped || att->atttypid != TIMESTAMPTZOID)
+			continue;
+		ct_column_map(foreigntableid, att, &map);
+		if (map.kind == CT_COL_FIELD && map.npath == 1 &&
+			(map.first_ci ? pg_strcasecmp(map.path[0], "eventTime") == 0
+			 : strcmp(map.path[0], "eventTime") == 0))
+			fpinfo->time_attno = att->attnum;
+	}
+	table_close(rel, NoLock);
+
+	foreach(lc, fpinfo->conds)
+	{
+		CtCond	   *c = lfirst(lc);
+
+		if (c->target == CT_TARGET_EVENTTIME && c->key.npath == 1 &&
+			pg_strcasecmp(c->key.path[0], "eventTime") == 0 &&
+			(c->key.first_ci || strcmp(c->key.path[0], "eventTime") == 0))
+			fpinfo->time_not_null = true;
+	}
+}
+
+/*
+ * The pathkeys a sorted scan provides for this query: eventtime DESC, when
+ * the query asks for it first.  Ascending order is never offered: it would
+ * need a bound on how late records are delivered.
+ */
+static List *
+sorted_pathkeys(PlannerInfo *root, RelOptInfo *baserel, CtPlanInfo *fpinfo)
+{
+	PathKey    *pk;
+	ListCell   *lc;
+	Oid			opfamily;
+
+	if (!ct_enable_sorted_scan || fpinfo->time_attno == 0 || root->query_pathkeys == NIL)
+		return NIL;
+	pk = linitial(root->query_pathkeys);
+	if (pk->pk_strategy != BTGreaterStrategyNumber)
+		return NIL;
+	if (pk->pk_nulls_first && !fpinfo->time_not_null)
+		return NIL;				/* NULLs first would need every file read */
+	opfamily = get_opclass_family(GetDefaultOpClass(TIMESTAMPTZOID, BTREE_AM_OID));
+	if (pk->pk_opfamily != opfamily)
+		return NIL;
+	foreach(lc, pk->pk_eclass->ec_members)
+	{
+		EquivalenceMember *em = lfirst(lc);
+		Expr	   *e = em->em_expr;
+
+		while (IsA(e, RelabelType))
+			e = ((RelabelType *) e)->arg;
+		if (!em->em_is_child && IsA(e, Var) &&
+			((Var *) e)->varno == baserel->relid &&
+			((Var *) e)->varlevelsup == 0 &&
+			((Var *) e)->varattno == fpinfo->time_attno)
+			return list_make1(pk);
+	}
+	return NIL;
+}
+
 static void
 ctGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 {
@@ -177,6 +272,7 @@ ctGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 						 ((Const *) c->arg)->constisnull);
 	}
 	ct_size_tree(fpinfo, get_rel_name(foreigntableid), fpinfo->prune);
+	find_time_column(fpinfo, foreigntableid);
 
 	/* the columns the query needs: in the target list or in local quals */
 	pull_varattnos((Node *) baserel->reltarget->exprs, baserel->relid,
@@ -205,6 +301,7 @@ ctGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 	CtPlanInfo *fpinfo = baserel->fdw_private;
 	Cost		startup_cost;
 	Cost		run_cost;
+	List	   *pathkeys;
 	double		pages = ceil((double) fpinfo->nbytes / BLCKSZ);
 
 	/* reading pages, inflating and splitting bytes, then per-row work */
@@ -221,6 +318,30 @@ ctGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 									 NIL,
 #endif
 									 NIL));
+
+	/*
+	 * The sorted scan returns its first rows once the newest file is read:
+	 * its start-up cost is about one file's share, so a LIMIT favours it.
+	 * It reads the same files as the plain scan; holding rows in its heap
+	 * costs about what the Sort above a plain scan would, so it is costed
+	 * like the plain scan and wins whenever the order is wanted.
+	 */
+	pathkeys = sorted_pathkeys(root, baserel, fpinfo);
+	if (pathkeys != NIL)
+	{
+		double		files = Max(fpinfo->nfiles, 1);
+		Cost		sorted_run = run_cost;
+
+		add_path(baserel, (Path *)
+				 create_foreignscan_path(root, baserel, NULL, baserel->rows,
+										 startup_cost + sorted_run / files,
+										 startup_cost + sorted_run,
+										 pathkeys, NULL, NULL,
+#if PG_VERSION_NUM >= 170000
+										 NIL,
+#endif
+										 list_make1(makeInteger(fpinfo->time_attno))));
+	}
 }
 
 static ForeignScan *
@@ -250,6 +371,9 @@ ctGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	fdw_private = lappend(fdw_private, makeString(psprintf(INT64_FORMAT, fpinfo->nfiles)));
 	fdw_private = lappend(fdw_private, makeString(psprintf(INT64_FORMAT, fpinfo->files_listed)));
 	fdw_private = lappend(fdw_private, makeString(psprintf(INT64_FORMAT, fpinfo->nbytes)));
+	fdw_private = lappend(fdw_private,
+						  makeInteger(best_path->fdw_private ?
+									  intVal(linitial(best_path->fdw_private)) : 0));
 
 	/*
 	 * Pushed conditions only narrow what is read; every qual is still
@@ -316,9 +440,31 @@ ctBeginForeignScan(ForeignScanState *node, int eflags)
 	st->prunecxt = AllocSetContextCreate(estate->es_query_cxt,
 										 "cloudtrail_fdw pushed values",
 										 ALLOCSET_SMALL_SIZES);
-	st->prune = eval_prune(node, st);
-	st->scan = ct_scan_begin(node->ss.ss_currentRelation, attrs, false, st->prune);
+	st->attrs = attrs;
+	st->sort_attno = intVal(list_nth(plan->fdw_private, CtPrivSortAttno));
 	node->fdw_state = st;
+	/* the scan starts on the first row asked for, when parameters are set */
+}
+
+/* Starts the scan, or restarts it with new parameter values. */
+static void
+start_scan(ForeignScanState *node, CtFdwState *st)
+{
+	if (st->scan == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(node->ss.ps.state->es_query_cxt);
+
+		st->prune = eval_prune(node, st);
+		st->scan = ct_scan_begin(node->ss.ss_currentRelation, st->attrs, false,
+								 st->prune, st->sort_attno);
+		MemoryContextSwitchTo(old);
+	}
+	else if (st->reprune)
+	{
+		st->prune = eval_prune(node, st);
+		ct_scan_set_prune(st->scan, st->prune);
+	}
+	st->reprune = false;
 }
 
 static TupleTableSlot *
@@ -327,6 +473,8 @@ ctIterateForeignScan(ForeignScanState *node)
 	CtFdwState *st = node->fdw_state;
 	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
 
+	if (st->scan == NULL || st->reprune)
+		start_scan(node, st);
 	ExecClearTuple(slot);
 	if (ct_scan_next(st->scan, slot->tts_values, slot->tts_isnull))
 		ExecStoreVirtualTuple(slot);
@@ -338,15 +486,12 @@ ctReScanForeignScan(ForeignScanState *node)
 {
 	CtFdwState *st = node->fdw_state;
 
-	if (st == NULL)
+	if (st == NULL || st->scan == NULL)
 		return;
 	ct_scan_rescan(st->scan);
-	/* new parameter values: prune again */
+	/* new parameter values: prune again on the next row asked for */
 	if (st->runtime && node->ss.ps.chgParam != NULL)
-	{
-		st->prune = eval_prune(node, st);
-		ct_scan_set_prune(st->scan, st->prune);
-	}
+		st->reprune = true;
 }
 
 static void
@@ -354,7 +499,7 @@ ctEndForeignScan(ForeignScanState *node)
 {
 	CtFdwState *st = node->fdw_state;
 
-	if (st)
+	if (st && st->scan)
 		ct_scan_end(st->scan);
 }
 
@@ -400,6 +545,16 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	}
 
 	ExplainPropertyText("CloudTrail Location", location[0] ? location : ".", es);
+	if (intVal(list_nth(priv, CtPrivSortAttno)) > 0)
+	{
+		AttrNumber	attno = intVal(list_nth(priv, CtPrivSortAttno));
+		TupleDesc	tupdesc = RelationGetDescr(node->ss.ss_currentRelation);
+
+		ExplainPropertyText("Scan Order",
+							psprintf("%s DESC, newest files first",
+									 quote_identifier(NameStr(TupleDescAttr(tupdesc, attno - 1)->attname))),
+							es);
+	}
 	if (strcmp(opts.log_type, CT_DEFAULT_LOG_TYPE) != 0)
 		ExplainPropertyText("Log Type", opts.log_type, es);
 	if (labels != NIL)
@@ -420,7 +575,7 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	{
 		if (window[0])
 			ExplainPropertyText("Event Time Window", window, es);
-		if (runtime && st && (st->prune->has_lo || st->prune->has_hi))
+		if (runtime && st && st->prune && (st->prune->has_lo || st->prune->has_hi))
 			ExplainPropertyText("Event Time Window at Run Time",
 								ct_time_window_string(st->prune), es);
 		ExplainPropertyText("Max Delivery Delay",
@@ -445,7 +600,7 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	}
 	explain_bytes("File Size", private_int64(priv, CtPrivBytes), es);
 
-	if (es->analyze && st)
+	if (es->analyze && st && st->scan)
 	{
 		const CtScanStats *stats = ct_scan_stats(st->scan);
 
@@ -462,6 +617,8 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 			ExplainPropertyInteger("Records Rejected Parsed", NULL,
 								   stats->records_rejected, es);
 		}
+		if (intVal(list_nth(priv, CtPrivSortAttno)) > 0)
+			ExplainPropertyInteger("Rows Held at Most", NULL, stats->rows_held_max, es);
 		if (stats->bad_files > 0 || es->format != EXPLAIN_FORMAT_TEXT)
 			ExplainPropertyInteger("Bad Files Skipped", NULL, stats->bad_files, es);
 	}
@@ -476,7 +633,7 @@ ct_acquire_sample_rows(Relation onerel, int elevel, HeapTuple *rows,
 	TupleDesc	tupdesc = RelationGetDescr(onerel);
 	Datum	   *values = palloc(tupdesc->natts * sizeof(Datum));
 	bool	   *nulls = palloc(tupdesc->natts * sizeof(bool));
-	CtScan	   *scan = ct_scan_begin(onerel, NULL, false, NULL);
+	CtScan	   *scan = ct_scan_begin(onerel, NULL, false, NULL, 0);
 	ReservoirStateData rstate;
 	double		rowstoskip = -1;
 	int			numrows = 0;

@@ -106,6 +106,7 @@ typedef struct CtCond
 } CtCond;
 
 extern bool ct_enable_pushdown;
+extern bool ct_enable_sorted_scan;
 
 extern List *ct_extract_conds(PlannerInfo *root, RelOptInfo *baserel,
 							  Oid foreigntableid);
@@ -285,13 +286,14 @@ typedef struct CtScanStats
 	int64		records_parsed; /* validated and indexed */
 	int64		records_rejected;	/* rejected after parsing, before conversion */
 	int64		rows;			/* rows returned */
+	int64		rows_held_max;	/* sorted scan: most rows held at once */
 	int64		bad_files;		/* files skipped by on_error */
 } CtScanStats;
 
 typedef struct CtScan CtScan;
 
 extern CtScan *ct_scan_begin(Relation rel, Bitmapset *attrs_used,
-							 bool quiet, CtPrune *prune);
+							 bool quiet, CtPrune *prune, AttrNumber sort_attno);
 extern void ct_scan_set_prune(CtScan *scan, CtPrune *prune);
 extern bool ct_scan_next(CtScan *scan, Datum *values, bool *nulls);
 extern void ct_scan_rescan(CtScan *scan);

@@ -34,6 +34,7 @@
 #include "cloudtrail_fdw.h"
 
 bool		ct_enable_pushdown = true;
+bool		ct_enable_sorted_scan = true;
 
 typedef struct ExtractContext
 {

@@ -47,6 +47,20 @@ typedef struct CtColumn
 	bool		file_null;
 } CtColumn;
 
+/* A file to read, with the partition it is in. */
+typedef struct CtFileRef
+{
+	CtPartition *part;
+	CtFile		file;
+} CtFileRef;
+
+typedef enum NextResult
+{
+	NEXT_ROW,
+	NEXT_BOUNDARY,				/* every row of the files opened so far is out */
+	NEXT_END
+} NextResult;
+
 struct CtScan
 {
 	Relation	rel;
@@ -65,11 +79,13 @@ struct CtScan
 	MemoryContext reccxt;
 
 	List	   *partitions;
-	int			partidx;
-	CtPartition *part;
-	CtFile	   *files;
-	int			nfiles;
-	int			fileidx;
+	int			partidx;		/* next partition to list */
+	CtFileRef  *refs;			/* files of the current group of partitions */
+	int			nrefs;
+	int			refidx;			/* next file to open */
+	DateADT		group_date;
+	bool		group_loaded;
+	CtPartition *part;			/* the file being read: its partition */
 
 	/* the file being read */
 	int			fd;
@@ -78,10 +94,29 @@ struct CtScan
 	uint64		recno;
 	CtRecord	rec;
 
+	/*
+	 * Sorted scan (eventtime DESC): files are read newest first, and their
+	 * rows held in a heap until no file left to read can hold a later one.
+	 */
+	int			sort_attidx;	/* -1: not sorted */
+	TimestampTz bound;			/* no unread record is later than this */
+	bool		bound_final;	/* no file left: everything held is final */
+	MinimalTuple *heap;			/* max-heap on eventtime */
+	TimestampTz *heap_keys;
+	int			heap_n;
+	int			heap_cap;
+	MemoryContext heapcxt;
+	Tuplestorestate *null_rows; /* eventtime NULL: they come last */
+	MinimalTuple emitted;		/* the row last returned, freed on the next call */
+	bool		have_emitted_key;
+	TimestampTz emitted_key;
+	TupleTableSlot *sort_slot;
+
 	/* on_error 'skip_file': rows of the current file wait here */
 	Tuplestorestate *pending;
 	TupleTableSlot *pending_slot;
 	bool		draining;
+	bool		at_boundary;	/* NEXT_BOUNDARY returned for this transition */
 
 	CtScanStats stats;
 };
@@ -96,7 +131,8 @@ setup_column(CtScan *scan, CtColumn *col, Form_pg_attribute att)
 }
 
 CtScan *
-ct_scan_begin(Relation rel, Bitmapset *attrs_used, bool quiet, CtPrune *prune)
+ct_scan_begin(Relation rel, Bitmapset *attrs_used, bool quiet, CtPrune *prune,
+			  AttrNumber sort_attno)
 {
 	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
 											  "cloudtrail_fdw scan",
@@ -148,10 +184,61 @@ ct_scan_begin(Relation rel, Bitmapset *attrs_used, bool quiet, CtPrune *prune)
 		scan->pending_slot = MakeSingleTupleTableSlot(scan->tupdesc, &TTSOpsMinimalTuple);
 	}
 
+	scan->sort_attidx = sort_attno > 0 ? sort_attno - 1 : -1;
+	if (scan->sort_attidx >= 0)
+	{
+		scan->heapcxt = AllocSetContextCreate(cxt, "cloudtrail_fdw sorted rows",
+											  ALLOCSET_DEFAULT_SIZES);
+		scan->heap_cap = 1024;
+		scan->heap = palloc(sizeof(MinimalTuple) * scan->heap_cap);
+		scan->heap_keys = palloc(sizeof(TimestampTz) * scan->heap_cap);
+		scan->null_rows = tuplestore_begin_heap(false, false, work_mem);
+		scan->sort_slot = MakeSingleTupleTableSlot(scan->tupdesc, &TTSOpsMinimalTuple);
+	}
+
 	ct_tree_open(&scan->tree, &scan->opts, &scan->onerr);
 	MemoryContextSwitchTo(old);
 	ct_scan_set_prune(scan, prune);
 	return scan;
+}
+
+/* Newest delivery date first; then by folder, to be deterministic. */
+static int
+partition_cmp_desc(const ListCell *a, const ListCell *b)
+{
+	const CtPartition *pa = lfirst(a);
+	const CtPartition *pb = lfirst(b);
+
+	if (pa->date != pb->date)
+		return pa->date > pb->date ? -1 : 1;
+	return strcmp(pa->dir, pb->dir);
+}
+
+static void
+heap_clear(CtScan *scan)
+{
+	if (scan->sort_attidx < 0)
+		return;
+	ExecClearTuple(scan->sort_slot);
+	scan->emitted = NULL;
+	MemoryContextReset(scan->heapcxt);
+	scan->heap_n = 0;
+	tuplestore_clear(scan->null_rows);
+	scan->have_emitted_key = false;
+}
+
+/* Back to before the first file. */
+static void
+reset_position(CtScan *scan)
+{
+	scan->partidx = 0;
+	scan->refs = NULL;
+	scan->nrefs = scan->refidx = 0;
+	scan->group_loaded = false;
+	scan->bound = DT_NOEND;
+	scan->bound_final = false;
+	MemoryContextReset(scan->partcxt);
+	heap_clear(scan);
 }
 
 /*
@@ -170,9 +257,10 @@ ct_scan_set_prune(CtScan *scan, CtPrune *prune)
 	scan->prune = prune;
 	scan->tree.prune = prune;
 	scan->partitions = ct_tree_partitions(&scan->tree);
-	scan->partidx = 0;
-	scan->fileidx = scan->nfiles = 0;
+	if (scan->sort_attidx >= 0)
+		list_sort(scan->partitions, partition_cmp_desc);
 	MemoryContextSwitchTo(old);
+	reset_position(scan);
 }
 
 static long
@@ -330,37 +418,111 @@ bad_file(CtScan *scan, const CtError *err)
 	close_file(scan);
 }
 
+/* Newest file first; then by folder and name, to be deterministic. */
+static int
+ref_cmp_desc(const void *a, const void *b)
+{
+	const CtFileRef *ra = a;
+	const CtFileRef *rb = b;
+	int			c;
+
+	if (ra->file.delivery != rb->file.delivery)
+		return ra->file.delivery > rb->file.delivery ? -1 : 1;
+	c = strcmp(ra->part->dir, rb->part->dir);
+	return c != 0 ? c : strcmp(ra->file.name, rb->file.name);
+}
+
+/*
+ * Lists the files of the next group of partitions: one partition, or, in a
+ * sorted scan, every partition of the next delivery date (newest first).
+ */
+static bool
+load_next_group(CtScan *scan)
+{
+	MemoryContext old;
+	CtPartition *first;
+	int			cap = 64;
+
+	if (scan->partidx >= list_length(scan->partitions))
+		return false;
+	MemoryContextReset(scan->partcxt);
+	old = MemoryContextSwitchTo(scan->partcxt);
+	first = list_nth(scan->partitions, scan->partidx);
+	scan->refs = palloc(sizeof(CtFileRef) * cap);
+	scan->nrefs = 0;
+	do
+	{
+		CtPartition *part = list_nth(scan->partitions, scan->partidx++);
+		int			n;
+		CtFile	   *files = ct_tree_files(&scan->tree, part, false, &n);
+
+		scan->stats.partitions++;
+		for (int i = 0; i < n; i++)
+		{
+			if (scan->nrefs == cap)
+			{
+				cap *= 2;
+				scan->refs = repalloc(scan->refs, sizeof(CtFileRef) * cap);
+			}
+			scan->refs[scan->nrefs].part = part;
+			scan->refs[scan->nrefs].file = files[i];
+			scan->nrefs++;
+		}
+	} while (scan->sort_attidx >= 0 && scan->partidx < list_length(scan->partitions) &&
+			 ((CtPartition *) list_nth(scan->partitions, scan->partidx))->date == first->date);
+	if (scan->sort_attidx >= 0)
+		qsort(scan->refs, scan->nrefs, sizeof(CtFileRef), ref_cmp_desc);
+	scan->refidx = 0;
+	scan->group_date = first->date;
+	scan->group_loaded = true;
+	MemoryContextSwitchTo(old);
+	return true;
+}
+
+/*
+ * Sorted scan: the latest eventTime any unread record can have.  A file
+ * named at F holds records up to the end of F's minute; the files still to
+ * open are named no later than the next one, and a later group of
+ * partitions has an earlier delivery date.
+ */
+static void
+update_bound(CtScan *scan)
+{
+	if (scan->refidx < scan->nrefs)
+		scan->bound = scan->refs[scan->refidx].file.delivery + USECS_PER_MINUTE - 1;
+	else if (scan->partidx < list_length(scan->partitions))
+	{
+		if (scan->group_loaded)
+			scan->bound = (TimestampTz) scan->group_date * USECS_PER_DAY - 1;
+	}
+	else
+		scan->bound_final = true;
+}
+
 /* Opens the next file to read; false when there is none left. */
 static bool
 open_next_file(CtScan *scan)
 {
 	for (;;)
 	{
-		CtFile	   *file;
+		CtFileRef  *ref;
 		char	   *abs;
 		CtError		err;
 		MemoryContext old;
 
 		CHECK_FOR_INTERRUPTS();
-		if (scan->fileidx >= scan->nfiles)
+		if (scan->refidx >= scan->nrefs)
 		{
-
-			if (scan->partidx >= list_length(scan->partitions))
+			if (!load_next_group(scan))
 				return false;
-			MemoryContextReset(scan->partcxt);
-			old = MemoryContextSwitchTo(scan->partcxt);
-			scan->part = list_nth(scan->partitions, scan->partidx++);
-			scan->files = ct_tree_files(&scan->tree, scan->part, false, &scan->nfiles);
-			scan->fileidx = 0;
-			scan->stats.partitions++;
-			MemoryContextSwitchTo(old);
 			continue;
 		}
 
-		file = &scan->files[scan->fileidx++];
+		ref = &scan->refs[scan->refidx++];
+		scan->part = ref->part;
 		MemoryContextReset(scan->filecxt);
 		old = MemoryContextSwitchTo(scan->filecxt);
-		scan->file_rel = psprintf("%s/%s", scan->part->dir, file->name);
+		scan->file_rel = psprintf("%s/%s", scan->part->dir, ref->file.name);
 		scan->recno = 0;
 		abs = psprintf("%s/%s", scan->tree.root, scan->file_rel);
 		scan->fd = OpenTransientFile(abs, O_RDONLY | PG_BINARY);
@@ -378,9 +540,9 @@ open_next_file(CtScan *scan)
 		(void) posix_fadvise(scan->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
 		scan->stats.files++;
-		scan->stream = ct_stream_open(read_fd, &scan->fd, file->gzip);
+		scan->stream = ct_stream_open(read_fd, &scan->fd, ref->file.gzip);
 		memset(&err, 0, sizeof(err));
-		if (!set_path_values(scan, file, &err))
+		if (!set_path_values(scan, &ref->file, &err))
 		{
 			MemoryContextSwitchTo(old);
 			bad_file(scan, &err);
@@ -452,11 +614,12 @@ convert_record(CtScan *scan, const char *p, size_t len, Datum *values,
 }
 
 /*
- * Produces the next row into values/nulls (valid until the next call).
- * Returns false at the end of the scan.
+ * The next row of the files, in file order, into values/nulls (valid until
+ * the next call).  NEXT_BOUNDARY comes between files: every row of the files
+ * opened so far has been returned.
  */
-bool
-ct_scan_next(CtScan *scan, Datum *values, bool *nulls)
+static NextResult
+next_row(CtScan *scan, Datum *values, bool *nulls)
 {
 	int			natts = scan->tupdesc->natts;
 
@@ -477,15 +640,23 @@ ct_scan_next(CtScan *scan, Datum *values, bool *nulls)
 				slot_getallattrs(scan->pending_slot);
 				memcpy(values, scan->pending_slot->tts_values, natts * sizeof(Datum));
 				memcpy(nulls, scan->pending_slot->tts_isnull, natts * sizeof(bool));
-				scan->stats.rows++;
-				return true;
+				return NEXT_ROW;
 			}
 			tuplestore_clear(scan->pending);
 			scan->draining = false;
 		}
 
-		if (scan->stream == NULL && !open_next_file(scan))
-			return false;
+		if (scan->stream == NULL)
+		{
+			if (!scan->at_boundary)
+			{
+				scan->at_boundary = true;
+				return NEXT_BOUNDARY;
+			}
+			if (!open_next_file(scan))
+				return NEXT_END;
+			scan->at_boundary = false;
+		}
 
 		MemoryContextReset(scan->reccxt);
 		old = MemoryContextSwitchTo(scan->reccxt);
@@ -515,8 +686,7 @@ ct_scan_next(CtScan *scan, Datum *values, bool *nulls)
 				tuplestore_putvalues(scan->pending, scan->tupdesc, values, nulls);
 				continue;
 			}
-			scan->stats.rows++;
-			return true;
+			return NEXT_ROW;
 		}
 		MemoryContextSwitchTo(old);
 		if (r == CT_STREAM_ERROR)
@@ -531,6 +701,170 @@ ct_scan_next(CtScan *scan, Datum *values, bool *nulls)
 	}
 }
 
+static void
+heap_sift_down(CtScan *scan, int i)
+{
+	int			n = scan->heap_n;
+
+	for (;;)
+	{
+		int			l = 2 * i + 1;
+		int			r = l + 1;
+		int			m = i;
+		MinimalTuple t;
+		TimestampTz k;
+
+		if (l < n && scan->heap_keys[l] > scan->heap_keys[m])
+			m = l;
+		if (r < n && scan->heap_keys[r] > scan->heap_keys[m])
+			m = r;
+		if (m == i)
+			return;
+		t = scan->heap[i];
+		k = scan->heap_keys[i];
+		scan->heap[i] = scan->heap[m];
+		scan->heap_keys[i] = scan->heap_keys[m];
+		scan->heap[m] = t;
+		scan->heap_keys[m] = k;
+		i = m;
+	}
+}
+
+/* Holds a row of the sorted scan until it is final. */
+static void
+hold_row(CtScan *scan, Datum *values, bool *nulls)
+{
+	MemoryContext old;
+	TimestampTz key;
+	int			i;
+
+	if (nulls[scan->sort_attidx])
+	{
+		/* NULL eventtime sorts last in DESC NULLS LAST */
+		tuplestore_putvalues(scan->null_rows, scan->tupdesc, values, nulls);
+		return;
+	}
+	key = DatumGetTimestampTz(values[scan->sort_attidx]);
+	if (scan->heap_n == scan->heap_cap)
+	{
+		scan->heap_cap *= 2;
+		scan->heap = repalloc_huge(scan->heap, sizeof(MinimalTuple) * scan->heap_cap);
+		scan->heap_keys = repalloc_huge(scan->heap_keys, sizeof(TimestampTz) * scan->heap_cap);
+	}
+	old = MemoryContextSwitchTo(scan->heapcxt);
+	i = scan->heap_n++;
+	scan->heap[i] = heap_form_minimal_tuple(scan->tupdesc, values, nulls);
+	scan->heap_keys[i] = key;
+	MemoryContextSwitchTo(old);
+	while (i > 0 && scan->heap_keys[(i - 1) / 2] < key)
+	{
+		int			parent = (i - 1) / 2;
+		MinimalTuple t = scan->heap[i];
+
+		scan->heap[i] = scan->heap[parent];
+		scan->heap_keys[i] = scan->heap_keys[parent];
+		scan->heap[parent] = t;
+		scan->heap_keys[parent] = key;
+		i = parent;
+	}
+	if (scan->heap_n > scan->stats.rows_held_max)
+		scan->stats.rows_held_max = scan->heap_n;
+}
+
+static void
+return_slot_row(CtScan *scan, Datum *values, bool *nulls)
+{
+	int			natts = scan->tupdesc->natts;
+
+	slot_getallattrs(scan->sort_slot);
+	memcpy(values, scan->sort_slot->tts_values, natts * sizeof(Datum));
+	memcpy(nulls, scan->sort_slot->tts_isnull, natts * sizeof(bool));
+}
+
+/* Sorted scan: rows by eventtime, latest first. */
+static bool
+next_sorted_row(CtScan *scan, Datum *values, bool *nulls)
+{
+	if (scan->emitted)
+	{
+		ExecClearTuple(scan->sort_slot);
+		pfree(scan->emitted);
+		scan->emitted = NULL;
+	}
+	for (;;)
+	{
+		NextResult r;
+
+		if (scan->heap_n > 0 &&
+			(scan->bound_final || scan->heap_keys[0] > scan->bound))
+		{
+			TimestampTz key = scan->heap_keys[0];
+
+			/* CloudTrail's rule eventTime <= delivery time was broken */
+			if (scan->have_emitted_key && key > scan->emitted_key)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("cannot return the rows of foreign table \"%s\" in eventtime order",
+								scan->onerr.relname),
+						 errdetail("A record has an eventTime later than the delivery time in its file's name."),
+						 errhint("SET cloudtrail_fdw.enable_sorted_scan = off to sort such a mirror in memory.")));
+			scan->emitted_key = key;
+			scan->have_emitted_key = true;
+			scan->emitted = scan->heap[0];
+			scan->heap_n--;
+			if (scan->heap_n > 0)
+			{
+				scan->heap[0] = scan->heap[scan->heap_n];
+				scan->heap_keys[0] = scan->heap_keys[scan->heap_n];
+				heap_sift_down(scan, 0);
+			}
+			ExecStoreMinimalTuple(scan->emitted, scan->sort_slot, false);
+			return_slot_row(scan, values, nulls);
+			return true;
+		}
+		if (scan->bound_final)
+		{
+			if (tuplestore_gettupleslot(scan->null_rows, true, false, scan->sort_slot))
+			{
+				return_slot_row(scan, values, nulls);
+				return true;
+			}
+			return false;
+		}
+		r = next_row(scan, values, nulls);
+		if (r == NEXT_ROW)
+			hold_row(scan, values, nulls);
+		else if (r == NEXT_BOUNDARY)
+			update_bound(scan);
+		else
+			scan->bound_final = true;
+	}
+}
+
+/*
+ * Produces the next row into values/nulls (valid until the next call).
+ * Returns false at the end of the scan.
+ */
+bool
+ct_scan_next(CtScan *scan, Datum *values, bool *nulls)
+{
+	bool		found;
+
+	if (scan->sort_attidx >= 0)
+		found = next_sorted_row(scan, values, nulls);
+	else
+	{
+		NextResult r;
+
+		while ((r = next_row(scan, values, nulls)) == NEXT_BOUNDARY)
+			;
+		found = (r == NEXT_ROW);
+	}
+	if (found)
+		scan->stats.rows++;
+	return found;
+}
+
 /* Starts again from the first file; ct_scan_set_prune() when values changed. */
 void
 ct_scan_rescan(CtScan *scan)
@@ -539,10 +873,9 @@ ct_scan_rescan(CtScan *scan)
 	if (scan->pending)
 		tuplestore_clear(scan->pending);
 	scan->draining = false;
-	scan->partidx = 0;
-	scan->fileidx = scan->nfiles = 0;
-	MemoryContextReset(scan->partcxt);
+	scan->at_boundary = false;
 	MemoryContextReset(scan->filecxt);
+	reset_position(scan);
 }
 
 void
@@ -559,6 +892,11 @@ ct_scan_end(CtScan *scan)
 	{
 		ExecDropSingleTupleTableSlot(scan->pending_slot);
 		tuplestore_end(scan->pending);
+	}
+	if (scan->sort_attidx >= 0)
+	{
+		ExecDropSingleTupleTableSlot(scan->sort_slot);
+		tuplestore_end(scan->null_rows);
 	}
 	MemoryContextDelete(scan->scancxt);
 }

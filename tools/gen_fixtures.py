@@ -1007,6 +1007,18 @@ def build_types(g, files):
         files.add('types/' + event_path(acct, 'us-east-1', T('2020-01-%s 03:00' % day)),
                   gz(records_text([rec('bad' + day, 1, [('v', v)])])))
 
+    # Two files breaking CloudTrail's rule eventTime <= delivery time: the
+    # older file holds a record from after the newer file's records.
+    acct3 = '888888888888'
+    skew = [
+        ('2020-01-05 10:00', [('s1', '2020-01-05T10:30:00Z'), ('s2', '2020-01-05T09:55:00Z')]),
+        ('2020-01-05 10:20', [('s3', '2020-01-05T10:15:00Z')]),
+    ]
+    for deliv, recs in skew:
+        files.add('types/' + event_path(acct3, 'us-east-1', T(deliv)),
+                  gz(records_text([Pairs([('eventID', eid), ('eventTime', et), ('eventName', 'Skew'),
+                                          ('recipientAccountId', acct3)]) for eid, et in recs])))
+
     acct2 = '999999999999'
     base = T('2020-01-03T02:50:00Z')
     bad = [
