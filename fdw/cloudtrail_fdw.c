@@ -455,8 +455,8 @@ start_scan(ForeignScanState *node, CtFdwState *st)
 		MemoryContext old = MemoryContextSwitchTo(node->ss.ps.state->es_query_cxt);
 
 		st->prune = eval_prune(node, st);
-		st->scan = ct_scan_begin(node->ss.ss_currentRelation, st->attrs, false,
-								 st->prune, st->sort_attno);
+		st->scan = ct_scan_begin(node->ss.ss_currentRelation, false, st->attrs,
+								 false, st->prune, st->sort_attno);
 		MemoryContextSwitchTo(old);
 	}
 	else if (st->reprune)
@@ -633,7 +633,7 @@ ct_acquire_sample_rows(Relation onerel, int elevel, HeapTuple *rows,
 	TupleDesc	tupdesc = RelationGetDescr(onerel);
 	Datum	   *values = palloc(tupdesc->natts * sizeof(Datum));
 	bool	   *nulls = palloc(tupdesc->natts * sizeof(bool));
-	CtScan	   *scan = ct_scan_begin(onerel, NULL, false, NULL, 0);
+	CtScan	   *scan = ct_scan_begin(onerel, true, NULL, false, NULL, 0);
 	ReservoirStateData rstate;
 	double		rowstoskip = -1;
 	int			numrows = 0;

@@ -292,8 +292,9 @@ typedef struct CtScanStats
 
 typedef struct CtScan CtScan;
 
-extern CtScan *ct_scan_begin(Relation rel, Bitmapset *attrs_used,
-							 bool quiet, CtPrune *prune, AttrNumber sort_attno);
+extern CtScan *ct_scan_begin(Relation rel, bool all_columns,
+							 Bitmapset *attrs_used, bool quiet, CtPrune *prune,
+							 AttrNumber sort_attno);
 extern void ct_scan_set_prune(CtScan *scan, CtPrune *prune);
 extern bool ct_scan_next(CtScan *scan, Datum *values, bool *nulls);
 extern void ct_scan_rescan(CtScan *scan);

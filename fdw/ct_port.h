@@ -44,6 +44,49 @@ typedef MemoryContext CtMemCxt;
 #define CT_MAX_ALLOC			((size_t) MaxAllocSize)
 #endif
 
+/*
+ * Finds the first byte in [p, end) that is '"' or '\\' or, when also_special,
+ * a control character or non-ASCII byte: the bytes a JSON string scanner must
+ * look at.  16 bytes at a time with SSE2, which every x86-64 has.
+ */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+static inline const unsigned char *
+ct_find_string_special(const unsigned char *p, const unsigned char *end,
+					   bool also_special)
+{
+#if defined(__SSE2__)
+	const __m128i quote = _mm_set1_epi8('"');
+	const __m128i bslash = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(0x20);
+
+	while (end - p >= 16)
+	{
+		__m128i		v = _mm_loadu_si128((const __m128i *) p);
+		__m128i		m = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash));
+		int			mask;
+
+		/* signed: bytes >= 0x80 are negative, so below 0x20 too */
+		if (also_special)
+			m = _mm_or_si128(m, _mm_cmplt_epi8(v, space));
+		mask = _mm_movemask_epi8(m);
+		if (mask)
+			return p + __builtin_ctz((unsigned) mask);
+		p += 16;
+	}
+#endif
+	for (; p < end; p++)
+	{
+		unsigned char c = *p;
+
+		if (c == '"' || c == '\\' || (also_special && (c < 0x20 || c >= 0x80)))
+			return p;
+	}
+	return end;
+}
+
 /* Kinds of failure reported by the scanner; the backend maps them to SQLSTATEs. */
 typedef enum CtErrorKind
 {

@@ -131,8 +131,8 @@ setup_column(CtScan *scan, CtColumn *col, Form_pg_attribute att)
 }
 
 CtScan *
-ct_scan_begin(Relation rel, Bitmapset *attrs_used, bool quiet, CtPrune *prune,
-			  AttrNumber sort_attno)
+ct_scan_begin(Relation rel, bool all_columns, Bitmapset *attrs_used, bool quiet,
+			  CtPrune *prune, AttrNumber sort_attno)
 {
 	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
 											  "cloudtrail_fdw scan",
@@ -159,8 +159,8 @@ ct_scan_begin(Relation rel, Bitmapset *attrs_used, bool quiet, CtPrune *prune,
 	scan->onerr.quiet = quiet;
 	scan->onerr.relname = pstrdup(RelationGetRelationName(rel));
 
-	/* the columns the query needs; NULL means all of them */
-	whole_row = attrs_used == NULL ||
+	/* the columns the query needs (a whole-row reference needs all) */
+	whole_row = all_columns ||
 		bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, attrs_used);
 	scan->cols = palloc0(sizeof(CtColumn) * scan->tupdesc->natts);
 	for (int i = 0; i < scan->tupdesc->natts; i++)

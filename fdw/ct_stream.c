@@ -78,9 +78,8 @@ struct CtStream
 	CtMemCxt	cxt;			/* where zlib allocates */
 };
 
-/* bytes that need attention while skipping a value, outside and inside strings */
+/* bytes that need attention while skipping a value outside strings */
 static bool outside_special[256];
-static bool inside_special[256];
 static bool tables_ready = false;
 
 static void
@@ -89,14 +88,11 @@ init_tables(void)
 	if (tables_ready)
 		return;
 	memset(outside_special, 0, sizeof(outside_special));
-	memset(inside_special, 0, sizeof(inside_special));
 	outside_special[(unsigned char) '"'] = true;
 	outside_special[(unsigned char) '{'] = true;
 	outside_special[(unsigned char) '}'] = true;
 	outside_special[(unsigned char) '['] = true;
 	outside_special[(unsigned char) ']'] = true;
-	inside_special[(unsigned char) '"'] = true;
-	inside_special[(unsigned char) '\\'] = true;
 	tables_ready = true;
 }
 
@@ -425,40 +421,50 @@ scan_value(CtStream *s, CtError *err)
 		}
 		else
 		{
+			/* the state lives in locals in the loop; saved when it ends */
+			bool		in_str = s->vin_str;
+			bool		esc = s->vesc;
+			int			depth = s->vdepth;
+
 			while (p < e)
 			{
-				unsigned char c = *p++;
+				unsigned char c;
 
-				if (s->vin_str)
+				if (in_str)
 				{
-					if (s->vesc)
+					if (esc)
 					{
-						s->vesc = false;
+						esc = false;
+						p++;
 						continue;
 					}
-					if (!inside_special[c])
-						continue;
-					if (c == '\\')
-						s->vesc = true;
+					/* skip the plain run of the string at once */
+					p = ct_find_string_special(p, e, false);
+					if (p == e)
+						break;
+					if (*p++ == '\\')
+						esc = true;
 					else
 					{
-						s->vin_str = false;
-						if (s->vdepth == 0)
+						in_str = false;
+						if (depth == 0)
 						{
 							/* the value was a plain string */
+							s->vin_str = false;
 							s->pos = (const char *) p - s->buf;
 							return 1;
 						}
 					}
 					continue;
 				}
+				c = *p++;
 				if (!outside_special[c])
 					continue;
 				if (c == '"')
-					s->vin_str = true;
+					in_str = true;
 				else if (c == '{' || c == '[')
 				{
-					if (++s->vdepth > CT_MAX_DEPTH)
+					if (++depth > CT_MAX_DEPTH)
 					{
 						ct_error_set(err, CT_ERR_LIMIT,
 									 s->base + ((const char *) p - s->buf) - 1,
@@ -466,12 +472,18 @@ scan_value(CtStream *s, CtError *err)
 						return -1;
 					}
 				}
-				else if (--s->vdepth <= 0)
+				else if (--depth <= 0)
 				{
+					s->vdepth = depth;
+					s->vin_str = in_str;
+					s->vesc = esc;
 					s->pos = (const char *) p - s->buf;
 					return 1;
 				}
 			}
+			s->vin_str = in_str;
+			s->vesc = esc;
+			s->vdepth = depth;
 		}
 		s->pos = s->end;
 		if (s->pos - s->vstart > CT_MAX_RECORD_SIZE)
