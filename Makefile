@@ -6,6 +6,7 @@ OBJS = \
 	fdw/ct_convert.o \
 	fdw/ct_json.o \
 	fdw/ct_options.o \
+	fdw/ct_parallel.o \
 	fdw/ct_prune.o \
 	fdw/ct_quals.o \
 	fdw/ct_rawcheck.o \
@@ -20,7 +21,7 @@ DATA = cloudtrail_fdw--1.0.sql
 SHLIB_LINK = -lz
 PG_CPPFLAGS = -I$(srcdir)/fdw
 
-REGRESS = setup options layout columns types seed pushdown sorted on_error realdata privileges
+REGRESS = setup options layout columns types seed pushdown sorted parallel on_error realdata privileges
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 # Fixture mirrors are generated for each test run, where the server can read them.

@@ -19,7 +19,11 @@
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
 #include "commands/explain.h"
+#include "access/parallel.h"
 #include "executor/executor.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/paths.h"
+#include "storage/dsm.h"
 #include "commands/vacuum.h"
 #include "foreign/fdwapi.h"
 #include "foreign/foreign.h"
@@ -91,6 +95,10 @@ typedef struct CtFdwState
 	CtPrune    *prune;
 	Bitmapset  *attrs;
 	AttrNumber	sort_attno;
+	/* parallel scan */
+	struct dsm_segment *seg;	/* leader: the segment it made */
+	CtShared   *shared;
+	bool		is_worker;
 } CtFdwState;
 
 void		_PG_init(void);
@@ -249,6 +257,28 @@ sorted_pathkeys(PlannerInfo *root, RelOptInfo *baserel, CtPlanInfo *fpinfo)
 	return NIL;
 }
 
+static bool
+exec_param_walker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Param) && ((Param *) node)->paramkind == PARAM_EXEC)
+		return true;
+	return expression_tree_walker(node, exec_param_walker, context);
+}
+
+/* Do some pushed values come from an outer plan? */
+static bool
+has_exec_params(List *conds)
+{
+	ListCell   *lc;
+
+	foreach(lc, conds)
+		if (exec_param_walker((Node *) ((CtCond *) lfirst(lc))->arg, NULL))
+			return true;
+	return false;
+}
+
 static void
 ctGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 {
@@ -318,6 +348,42 @@ ctGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 									 NIL,
 #endif
 									 NIL));
+
+	/*
+	 * A parallel scan: the leader lists the files once, the participants
+	 * claim them one at a time.  Not with conditions on the parameters of
+	 * an outer plan, which workers cannot see when the list is made.
+	 */
+	if (baserel->consider_parallel && fpinfo->nfiles > 1 &&
+		!has_exec_params(fpinfo->conds))
+	{
+		double		pages = fpinfo->json_bytes / BLCKSZ;
+		int			workers = compute_parallel_worker(baserel, pages, -1,
+													  max_parallel_workers_per_gather);
+
+		workers = Min(workers, fpinfo->nfiles - 1);
+		if (workers > 0)
+		{
+			double		divisor = workers;
+			ForeignPath *ppath;
+
+			if (parallel_leader_participation && workers < 4)
+				divisor += 1.0 - 0.3 * workers;
+			ppath = create_foreignscan_path(root, baserel, NULL,
+											clamp_row_est(baserel->rows / divisor),
+											startup_cost,
+											startup_cost + run_cost / divisor,
+											NIL, NULL, NULL,
+#if PG_VERSION_NUM >= 170000
+											NIL,
+#endif
+											NIL);
+			ppath->path.parallel_aware = true;
+			ppath->path.parallel_safe = true;
+			ppath->path.parallel_workers = workers;
+			add_partial_path(baserel, (Path *) ppath);
+		}
+	}
 
 	/*
 	 * The sorted scan returns its first rows once the newest file is read:
@@ -456,7 +522,7 @@ start_scan(ForeignScanState *node, CtFdwState *st)
 
 		st->prune = eval_prune(node, st);
 		st->scan = ct_scan_begin(node->ss.ss_currentRelation, false, st->attrs,
-								 false, st->prune, st->sort_attno);
+								 false, st->prune, st->sort_attno, st->shared);
 		MemoryContextSwitchTo(old);
 	}
 	else if (st->reprune)
@@ -501,6 +567,8 @@ ctEndForeignScan(ForeignScanState *node)
 
 	if (st && st->scan)
 		ct_scan_end(st->scan);
+	if (st && st->seg)
+		dsm_detach(st->seg);
 }
 
 static void
@@ -602,7 +670,15 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 
 	if (es->analyze && st && st->scan)
 	{
-		const CtScanStats *stats = ct_scan_stats(st->scan);
+		CtScanStats all = *ct_scan_stats(st->scan);
+		const CtScanStats *stats = &all;
+
+		/* a parallel scan: the leader's counters and the workers' */
+		if (st->shared && !st->is_worker)
+		{
+			ct_shared_sum_stats(st->shared, &all);
+			all.partitions = ct_shared_partitions(st->shared);
+		}
 
 		ExplainPropertyInteger("Partitions Read", NULL, stats->partitions, es);
 		ExplainPropertyInteger("Files Read", NULL, stats->files, es);
@@ -624,6 +700,76 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	}
 }
 
+/* --- parallel scan ------------------------------------------------------- */
+
+static bool
+ctIsForeignScanParallelSafe(PlannerInfo *root, RelOptInfo *rel, RangeTblEntry *rte)
+{
+	return true;
+}
+
+static Size
+ctEstimateDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt)
+{
+	return sizeof(dsm_handle);
+}
+
+/* Leader: lists the files into a segment of its own, and shares its handle. */
+static void
+ctInitializeDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt,
+						   void *coordinate)
+{
+	CtFdwState *st = node->fdw_state;
+	MemoryContext old = MemoryContextSwitchTo(node->ss.ps.state->es_query_cxt);
+
+	st->prune = eval_prune(node, st);
+	st->seg = ct_shared_build(node->ss.ss_currentRelation, st->prune, &st->shared);
+	dsm_pin_mapping(st->seg);
+	*(dsm_handle *) coordinate = dsm_segment_handle(st->seg);
+	MemoryContextSwitchTo(old);
+}
+
+static void
+ctReInitializeDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt,
+							 void *coordinate)
+{
+	CtFdwState *st = node->fdw_state;
+
+	if (st->shared)
+		ct_shared_reset(st->shared);
+}
+
+static void
+ctInitializeWorkerForeignScan(ForeignScanState *node, shm_toc *toc, void *coordinate)
+{
+	CtFdwState *st = node->fdw_state;
+	dsm_segment *seg = dsm_attach(*(dsm_handle *) coordinate);
+
+	if (seg == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("could not attach to the file list of a parallel cloudtrail_fdw scan")));
+	st->seg = seg;
+	st->shared = dsm_segment_address(seg);
+	st->is_worker = true;
+}
+
+/* Worker: adds its counters for the leader's EXPLAIN ANALYZE. */
+static void
+ctShutdownForeignScan(ForeignScanState *node)
+{
+	CtFdwState *st = node->fdw_state;
+
+	if (st && st->is_worker && st->seg)
+	{
+		if (st->scan)
+			ct_shared_add_stats(st->shared, ct_scan_stats(st->scan));
+		dsm_detach(st->seg);
+		st->seg = NULL;
+		st->shared = NULL;
+	}
+}
+
 /* --- ANALYZE ------------------------------------------------------------- */
 
 static int
@@ -633,7 +779,7 @@ ct_acquire_sample_rows(Relation onerel, int elevel, HeapTuple *rows,
 	TupleDesc	tupdesc = RelationGetDescr(onerel);
 	Datum	   *values = palloc(tupdesc->natts * sizeof(Datum));
 	bool	   *nulls = palloc(tupdesc->natts * sizeof(bool));
-	CtScan	   *scan = ct_scan_begin(onerel, true, NULL, false, NULL, 0);
+	CtScan	   *scan = ct_scan_begin(onerel, true, NULL, false, NULL, 0, NULL);
 	ReservoirStateData rstate;
 	double		rowstoskip = -1;
 	int			numrows = 0;
@@ -768,6 +914,12 @@ cloudtrail_fdw_handler(PG_FUNCTION_ARGS)
 	routine->ExplainForeignScan = ctExplainForeignScan;
 	routine->AnalyzeForeignTable = ctAnalyzeForeignTable;
 	routine->ImportForeignSchema = ctImportForeignSchema;
+	routine->IsForeignScanParallelSafe = ctIsForeignScanParallelSafe;
+	routine->EstimateDSMForeignScan = ctEstimateDSMForeignScan;
+	routine->InitializeDSMForeignScan = ctInitializeDSMForeignScan;
+	routine->ReInitializeDSMForeignScan = ctReInitializeDSMForeignScan;
+	routine->InitializeWorkerForeignScan = ctInitializeWorkerForeignScan;
+	routine->ShutdownForeignScan = ctShutdownForeignScan;
 
 	PG_RETURN_POINTER(routine);
 }

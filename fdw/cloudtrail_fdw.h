@@ -290,11 +290,27 @@ typedef struct CtScanStats
 	int64		bad_files;		/* files skipped by on_error */
 } CtScanStats;
 
+/* every CtScanStats field is an int64 counter: the parallel code sums them */
+#define CT_NSTATS	((int) (sizeof(CtScanStats) / sizeof(int64)))
+
 typedef struct CtScan CtScan;
+
+/* ---- ct_parallel.c: the shared file list of a parallel scan ---- */
+
+typedef struct CtShared CtShared;
+struct dsm_segment;
+
+extern struct dsm_segment *ct_shared_build(Relation rel, CtPrune *prune,
+										   CtShared **shared);
+extern void ct_shared_reset(CtShared *sh);
+extern uint32 ct_shared_partitions(CtShared *sh);
+extern bool ct_shared_claim(CtShared *sh, CtPartition *part, CtFile *file);
+extern void ct_shared_add_stats(CtShared *sh, const CtScanStats *stats);
+extern void ct_shared_sum_stats(CtShared *sh, CtScanStats *stats);
 
 extern CtScan *ct_scan_begin(Relation rel, bool all_columns,
 							 Bitmapset *attrs_used, bool quiet, CtPrune *prune,
-							 AttrNumber sort_attno);
+							 AttrNumber sort_attno, CtShared *shared);
 extern void ct_scan_set_prune(CtScan *scan, CtPrune *prune);
 extern bool ct_scan_next(CtScan *scan, Datum *values, bool *nulls);
 extern void ct_scan_rescan(CtScan *scan);

@@ -71,6 +71,7 @@ struct CtScan
 	CtColumn   *cols;
 	int			ncols;
 	CtPrune    *prune;			/* NULL: no pushed conditions */
+	CtShared   *shared;			/* parallel scan: files are claimed from here */
 
 	MemoryContext scancxt;
 	MemoryContext walkcxt;		/* the partition list */
@@ -132,7 +133,7 @@ setup_column(CtScan *scan, CtColumn *col, Form_pg_attribute att)
 
 CtScan *
 ct_scan_begin(Relation rel, bool all_columns, Bitmapset *attrs_used, bool quiet,
-			  CtPrune *prune, AttrNumber sort_attno)
+			  CtPrune *prune, AttrNumber sort_attno, CtShared *shared)
 {
 	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
 											  "cloudtrail_fdw scan",
@@ -153,6 +154,7 @@ ct_scan_begin(Relation rel, bool all_columns, Bitmapset *attrs_used, bool quiet,
 	scan->rel = rel;
 	scan->tupdesc = RelationGetDescr(rel);
 	scan->fd = -1;
+	scan->shared = shared;
 
 	ct_get_options(RelationGetRelid(rel), &scan->opts);
 	scan->onerr.skip = scan->opts.skip_bad_files;
@@ -256,7 +258,8 @@ ct_scan_set_prune(CtScan *scan, CtPrune *prune)
 		prune = NULL;
 	scan->prune = prune;
 	scan->tree.prune = prune;
-	scan->partitions = ct_tree_partitions(&scan->tree);
+	/* a parallel scan's files were listed by the leader */
+	scan->partitions = scan->shared ? NIL : ct_tree_partitions(&scan->tree);
 	if (scan->sort_attidx >= 0)
 		list_sort(scan->partitions, partition_cmp_desc);
 	MemoryContextSwitchTo(old);
@@ -511,17 +514,28 @@ open_next_file(CtScan *scan)
 		MemoryContext old;
 
 		CHECK_FOR_INTERRUPTS();
-		if (scan->refidx >= scan->nrefs)
+		if (!scan->shared && scan->refidx >= scan->nrefs)
 		{
 			if (!load_next_group(scan))
 				return false;
 			continue;
 		}
 
-		ref = &scan->refs[scan->refidx++];
-		scan->part = ref->part;
 		MemoryContextReset(scan->filecxt);
 		old = MemoryContextSwitchTo(scan->filecxt);
+		if (scan->shared)
+		{
+			ref = palloc(sizeof(CtFileRef));
+			ref->part = palloc(sizeof(CtPartition));
+			if (!ct_shared_claim(scan->shared, ref->part, &ref->file))
+			{
+				MemoryContextSwitchTo(old);
+				return false;
+			}
+		}
+		else
+			ref = &scan->refs[scan->refidx++];
+		scan->part = ref->part;
 		scan->file_rel = psprintf("%s/%s", scan->part->dir, ref->file.name);
 		scan->recno = 0;
 		abs = psprintf("%s/%s", scan->tree.root, scan->file_rel);

@@ -1,0 +1,229 @@
+/*-------------------------------------------------------------------------
+ *
+ * ct_parallel.c
+ *		Shared state of a parallel scan: the list of files to read, made once
+ *		by the leader, from which every participant claims the next file; and
+ *		the participants' counters for EXPLAIN ANALYZE.
+ *
+ * The list lives in a DSM segment of its own rather than in the parallel
+ * query's: Gather destroys its segment before EXPLAIN ANALYZE prints, and
+ * the workers' counters must outlive it.  The segment belongs to the
+ * leader's resource owner, so an error frees it.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+#include "port/atomics.h"
+#include "storage/dsm.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+
+#include "cloudtrail_fdw.h"
+
+#define NO_STRING	PG_UINT32_MAX
+
+typedef struct SharedPart
+{
+	uint32		dir;			/* offsets into the string pool */
+	uint32		org;
+	uint32		account;
+	uint32		region;
+	DateADT		date;
+} SharedPart;
+
+typedef struct SharedFile
+{
+	uint32		part;
+	uint32		name;
+	TimestampTz delivery;
+	bool		gzip;
+} SharedFile;
+
+struct CtShared
+{
+	pg_atomic_uint32 next_file;
+	uint32		nfiles;
+	uint32		nparts;
+	pg_atomic_uint64 stats[CT_NSTATS];
+	Size		files_off;
+	Size		strings_off;
+	char		data[FLEXIBLE_ARRAY_MEMBER];	/* parts, files, strings */
+};
+
+static SharedPart *
+shared_parts(CtShared *sh)
+{
+	return (SharedPart *) sh->data;
+}
+
+static SharedFile *
+shared_files(CtShared *sh)
+{
+	return (SharedFile *) (sh->data + sh->files_off);
+}
+
+static char *
+shared_strings(CtShared *sh)
+{
+	return sh->data + sh->strings_off;
+}
+
+static uint32
+add_string(StringInfo pool, const char *s)
+{
+	uint32		off;
+
+	if (s == NULL)
+		return NO_STRING;
+	off = pool->len;
+	appendBinaryStringInfo(pool, s, strlen(s) + 1);
+	return off;
+}
+
+/*
+ * Leader: lists the files the scan will read (pruned as prune says) into a
+ * new DSM segment.  Returns the segment; *shared points into it.
+ */
+dsm_segment *
+ct_shared_build(Relation rel, CtPrune *prune, CtShared **shared)
+{
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
+											  "cloudtrail_fdw parallel list",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	CtOptions	opts;
+	CtOnError	onerr = {0};
+	CtTree		tree;
+	List	   *parts;
+	ListCell   *lc;
+	StringInfoData pool;
+	SharedPart *sparts;
+	SharedFile *sfiles;
+	int			nfiles = 0;
+	int			cap = 256;
+	int			ipart = 0;
+	Size		size;
+	dsm_segment *seg;
+	CtShared   *sh;
+
+	ct_get_options(RelationGetRelid(rel), &opts);
+	onerr.skip = opts.skip_bad_files;
+	onerr.relname = RelationGetRelationName(rel);
+	ct_tree_open(&tree, &opts, &onerr);
+	tree.prune = (prune && ct_prune_active(prune)) ? prune : NULL;
+	parts = ct_tree_partitions(&tree);
+
+	initStringInfo(&pool);
+	sparts = palloc(sizeof(SharedPart) * Max(list_length(parts), 1));
+	sfiles = palloc(sizeof(SharedFile) * cap);
+	foreach(lc, parts)
+	{
+		CtPartition *p = lfirst(lc);
+		int			n;
+		CtFile	   *files = ct_tree_files(&tree, p, false, &n);
+
+		sparts[ipart].dir = add_string(&pool, p->dir);
+		sparts[ipart].org = add_string(&pool, p->org);
+		sparts[ipart].account = add_string(&pool, p->account);
+		sparts[ipart].region = add_string(&pool, p->region);
+		sparts[ipart].date = p->date;
+		for (int i = 0; i < n; i++)
+		{
+			if (nfiles == cap)
+			{
+				cap *= 2;
+				sfiles = repalloc_huge(sfiles, sizeof(SharedFile) * cap);
+			}
+			sfiles[nfiles].part = ipart;
+			sfiles[nfiles].name = add_string(&pool, files[i].name);
+			sfiles[nfiles].delivery = files[i].delivery;
+			sfiles[nfiles].gzip = files[i].gzip;
+			nfiles++;
+		}
+		ipart++;
+		CHECK_FOR_INTERRUPTS();
+	}
+
+	size = offsetof(CtShared, data) +
+		MAXALIGN(sizeof(SharedPart) * ipart) +
+		MAXALIGN(sizeof(SharedFile) * nfiles) + pool.len;
+	MemoryContextSwitchTo(old);
+	seg = dsm_create(size, 0);
+	sh = dsm_segment_address(seg);
+	pg_atomic_init_u32(&sh->next_file, 0);
+	for (int i = 0; i < CT_NSTATS; i++)
+		pg_atomic_init_u64(&sh->stats[i], 0);
+	sh->nparts = ipart;
+	sh->nfiles = nfiles;
+	sh->files_off = MAXALIGN(sizeof(SharedPart) * ipart);
+	sh->strings_off = sh->files_off + MAXALIGN(sizeof(SharedFile) * nfiles);
+	memcpy(shared_parts(sh), sparts, sizeof(SharedPart) * ipart);
+	memcpy(shared_files(sh), sfiles, sizeof(SharedFile) * nfiles);
+	memcpy(shared_strings(sh), pool.data, pool.len);
+	MemoryContextDelete(cxt);
+	*shared = sh;
+	return seg;
+}
+
+/* Leader, on rescan: every file is to be read again. */
+void
+ct_shared_reset(CtShared *sh)
+{
+	pg_atomic_write_u32(&sh->next_file, 0);
+}
+
+uint32
+ct_shared_partitions(CtShared *sh)
+{
+	return sh->nparts;
+}
+
+/*
+ * Claims the next file: fills *part (strings allocated in the current
+ * memory context) and *file.  false when every file has been claimed.
+ */
+bool
+ct_shared_claim(CtShared *sh, CtPartition *part, CtFile *file)
+{
+	uint32		i = pg_atomic_fetch_add_u32(&sh->next_file, 1);
+	SharedFile *f;
+	SharedPart *p;
+	char	   *strings = shared_strings(sh);
+
+	if (i >= sh->nfiles)
+		return false;
+	f = &shared_files(sh)[i];
+	p = &shared_parts(sh)[f->part];
+	part->dir = pstrdup(strings + p->dir);
+	part->org = p->org == NO_STRING ? NULL : pstrdup(strings + p->org);
+	part->account = pstrdup(strings + p->account);
+	part->region = pstrdup(strings + p->region);
+	part->date = p->date;
+	file->name = pstrdup(strings + f->name);
+	file->delivery = f->delivery;
+	file->gzip = f->gzip;
+	file->size = -1;
+	return true;
+}
+
+/* A worker's counters, added when it is done. */
+void
+ct_shared_add_stats(CtShared *sh, const CtScanStats *stats)
+{
+	const int64 *v = (const int64 *) stats;
+
+	for (int i = 0; i < CT_NSTATS; i++)
+		pg_atomic_fetch_add_u64(&sh->stats[i], v[i]);
+}
+
+/* The workers' counters added to *stats. */
+void
+ct_shared_sum_stats(CtShared *sh, CtScanStats *stats)
+{
+	int64	   *v = (int64 *) stats;
+
+	for (int i = 0; i < CT_NSTATS; i++)
+		v[i] += pg_atomic_read_u64(&sh->stats[i]);
+}

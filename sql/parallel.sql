@@ -1,0 +1,79 @@
+-- Parallel scans: the leader lists the files once, workers claim them.
+-- Every fixture query gives the same rows in parallel and not.
+\getenv fixtures CT_FIXTURES
+\set real :fixtures/real
+SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
+
+-- runs a query in a parallel plan and in a serial one: rows, agreement, and the plan used
+CREATE FUNCTION parallel_both_ways(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  n bigint;
+  a text;
+  b text;
+  plan text;
+  parallel boolean := false;
+BEGIN
+  PERFORM set_config('max_parallel_workers_per_gather', '2', true);
+  FOR plan IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+    parallel := parallel OR plan ~ 'Parallel Foreign Scan';
+  END LOOP;
+  EXECUTE format('SELECT count(*), md5(coalesce(string_agg(x::text, E''\n'' ORDER BY x::text), '''')) FROM (%s) x', q)
+    INTO n, a;
+  PERFORM set_config('max_parallel_workers_per_gather', '0', true);
+  EXECUTE format('SELECT md5(coalesce(string_agg(x::text, E''\n'' ORDER BY x::text), '''')) FROM (%s) x', q)
+    INTO b;
+  RETURN n || ' rows, ' || CASE WHEN a = b THEN 'same' ELSE 'DIFFERENT' END
+    || CASE WHEN parallel THEN ', parallel' ELSE ', serial' END;
+END
+$$;
+
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+
+SELECT explain_filter('EXPLAIN (COSTS OFF) SELECT count(*) FROM cloudtrail_logs');
+-- the counters of EXPLAIN ANALYZE add up the leader's and the workers'
+SELECT explain_filter($$EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+  SELECT eventid FROM cloudtrail_logs WHERE eventtime > '2018-11-14'$$);
+SELECT count(*) FROM cloudtrail_logs;
+
+SELECT q, parallel_both_ways(q) FROM (VALUES
+  ($$SELECT eventid, eventtime, eventname, awsregion, useridentity, log_file FROM cloudtrail_logs$$),
+  ($$SELECT * FROM cloudtrail_logs WHERE eventname LIKE 'ConsoleLogin' AND eventtime > '2018-11-14T12:00:00Z'$$),
+  ($$SELECT eventtime, errormessage FROM cloudtrail_logs WHERE eventname LIKE 'ListBuckets' AND eventtime > '2018-11-14T12:00:00Z' AND errormessage <> ''$$),
+  ($$SELECT eventtime, eventname FROM cloudtrail_logs WHERE sourceipaddress LIKE '203.0.113.5' AND eventtime > '2018-11-14T12:00:00Z'$$),
+  ($$SELECT eventname, count(*) FROM cloudtrail_logs GROUP BY 1$$),
+  ($$SELECT region, delivery_date, count(*) FROM cloudtrail_logs WHERE account_id = '111122223333' GROUP BY 1, 2$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime < '2018-11-14 06:00'$$),
+  ($$SELECT event FROM cloudtrail_logs WHERE useridentity->>'userName' IN ('alice', 'bob')$$)
+) v(q);
+
+-- parameters of a prepared statement reach the workers
+PREPARE p(text) AS SELECT count(*) FROM cloudtrail_logs WHERE eventname = $1;
+SET plan_cache_mode = force_generic_plan;
+SELECT explain_filter('EXPLAIN (COSTS OFF) EXECUTE p(''Decrypt'')');
+EXECUTE p('Decrypt');
+EXECUTE p('ConsoleLogin');
+RESET plan_cache_mode;
+DEALLOCATE p;
+
+-- a rescan of a parallel scan (the inner side of a nested loop, under Gather)
+SET enable_hashjoin = off;
+SET enable_mergejoin = off;
+SELECT v.name, count(c.eventid)
+  FROM (VALUES ('ConsoleLogin'), ('ListBuckets')) v(name)
+  JOIN cloudtrail_logs c ON c.eventname = v.name
+ GROUP BY 1 ORDER BY 1;
+RESET enable_hashjoin;
+RESET enable_mergejoin;
+
+-- real records
+CREATE SERVER real_par FOREIGN DATA WRAPPER cloudtrail_fdw OPTIONS (root :'real');
+CREATE FOREIGN TABLE real_logs (eventtime timestamptz, eventname text, eventid text, event jsonb, region text)
+  SERVER real_par;
+SELECT parallel_both_ways($$SELECT * FROM real_logs$$);
+SELECT parallel_both_ways($$SELECT eventname, count(*) FROM real_logs GROUP BY 1$$);
+DROP FOREIGN TABLE real_logs;
+DROP SERVER real_par;
