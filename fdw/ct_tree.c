@@ -363,6 +363,13 @@ list_dir(CtTree *tree, const char *rel, CtLevel level, bool files,
 		}
 		if (files ? !parse_file_name(de->d_name, &f) : !name_fits(tree, level, de->d_name))
 			continue;
+		if (files)
+		{
+			/* a file the time conditions prune is counted, never stat()ed */
+			tree->files_listed++;
+			if (!ct_keep_file(tree->prune, f.delivery))
+				continue;
+		}
 		/* links in the prefix area are not part of the layout: never followed */
 		kind = entry_kind(tree, dirfd(dir), rel, de, files || level != CT_LEVEL_PREFIX,
 						  want_size, &size);
@@ -534,19 +541,13 @@ ct_tree_files(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles
 
 	entries = list_dir(tree, part->dir, CT_LEVEL_DAY, true, with_size, &n);
 	files = palloc(Max(n, 1) * sizeof(CtFile));
-	*nfiles = 0;
 	for (int i = 0; i < n; i++)
 	{
-		CtFile	   *f = &files[*nfiles];
-
-		parse_file_name(entries[i].name, f);
-		if (!ct_keep_file(tree->prune, f->delivery))
-			continue;
-		f->name = entries[i].name;
-		f->size = entries[i].size;
-		(*nfiles)++;
+		parse_file_name(entries[i].name, &files[i]);
+		files[i].name = entries[i].name;
+		files[i].size = entries[i].size;
 	}
-	tree->files_listed += n;
+	*nfiles = n;
 	return files;
 }
 
