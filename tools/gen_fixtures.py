@@ -1096,6 +1096,25 @@ def chmod_a_rX(root):
             os.chmod(p, os.stat(p).st_mode | stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
 
 
+def build_many(root):
+    """10 000 small event files (10 days x 1000), for memory and cancel tests."""
+    acct = '555555555555'
+    rec = ('{"eventVersion":"1.08","eventTime":"%s","eventSource":"s3.amazonaws.com",'
+           '"eventName":"GetObject","awsRegion":"us-east-1","eventID":"m-%d-%d",'
+           '"requestParameters":{"bucketName":"b","key":"k/%d"}}')
+    for day in range(1, 11):
+        folder = os.path.join(root, 'AWSLogs', acct, 'CloudTrail', 'us-east-1', '2022', '03', '%02d' % day)
+        os.makedirs(folder)
+        for i in range(1000):
+            hh, mm = divmod(i, 60)
+            hh %= 24
+            t = '2022-03-%02dT%02d:%02d:00Z' % (day, hh, mm)
+            body = '{"Records":[%s,%s]}' % (rec % (t, day, 2 * i, i), rec % (t, day, 2 * i + 1, i))
+            name = '%s_CloudTrail_us-east-1_202203%02dT%02d%02dZ_m%015d.json.gz' % (acct, day, hh, mm, day * 10000 + i)
+            with open(os.path.join(folder, name), 'wb') as f:
+                f.write(gz(body))
+
+
 def main(argv):
     if len(argv) != 2:
         sys.stderr.write('usage: gen_fixtures.py OUTDIR\n')
@@ -1106,7 +1125,7 @@ def main(argv):
         sys.stderr.write('refusing to delete %s\n' % out)
         return 2
     if os.path.isdir(out):
-        extra = set(os.listdir(out)) - {'main', 'bad', 'types', 'real'}
+        extra = set(os.listdir(out)) - {'main', 'bad', 'types', 'real', 'many', 'faults'}
         if extra:
             sys.stderr.write('refusing to delete %s: it holds %s, which this tool did not write\n'
                              % (out, sorted(extra)[:5]))
@@ -1123,6 +1142,7 @@ def main(argv):
     build_types(Gen(44), files)
     build_real(files)
     files.write(out)
+    build_many(os.path.join(out, 'many'))
     # a month folder with no day folders: a location there reads nothing
     os.makedirs(os.path.join(out, 'main', 'AWSLogs', A, 'CloudTrail', 'us-east-1', '2018', '10'))
     chmod_a_rX(out)
