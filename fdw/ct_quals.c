@@ -419,6 +419,82 @@ classify_saop(ExtractContext *cx, ScalarArrayOpExpr *saop)
 	add_cond(cx, target, CT_OP_IN, &map, right, label, deparse_in_list(cx, right));
 }
 
+/*
+ * col = 'a' OR col = 'b' OR col IN (...) on one text column: pushed as an
+ * IN list.  Anything else under OR stays a local filter.
+ */
+static void
+classify_or(ExtractContext *cx, BoolExpr *or)
+{
+	ListCell   *lc;
+	CtColumnMap first_map;
+	char	   *first_label = NULL;
+	CtTarget	target = CT_TARGET_STRING;
+	List	   *values = NIL;
+	StringInfoData shown;
+
+	initStringInfo(&shown);
+	foreach(lc, or->args)
+	{
+		Expr	   *arm = lfirst(lc);
+		Expr	   *col;
+		Expr	   *val;
+		CtColumnMap map;
+		Oid			coltype;
+		char	   *label;
+		CtTarget	t;
+
+		if (IsA(arm, OpExpr) && list_length(((OpExpr *) arm)->args) == 2)
+		{
+			OpExpr	   *op = (OpExpr *) arm;
+
+			set_opfuncid(op);
+			if (op->opfuncid != F_TEXTEQ || !bytewise_collation(op->inputcollid))
+				return;
+			col = linitial(op->args);
+			val = lsecond(op->args);
+			if (!describe_column(cx, col, &map, &coltype, &label))
+			{
+				col = lsecond(op->args);
+				val = linitial(op->args);
+				if (!describe_column(cx, col, &map, &coltype, &label))
+					return;
+			}
+		}
+		else
+			return;
+		if (!is_value_expr(val) || !column_target(&map, coltype, TEXTOID, &t) ||
+			t == CT_TARGET_EVENTTIME)
+			return;
+		if (first_label == NULL)
+		{
+			first_map = map;
+			first_label = label;
+			target = t;
+		}
+		else if (strcmp(label, first_label) != 0)
+			return;				/* another column */
+		values = lappend(values, val);
+		appendStringInfo(&shown, "%s%s", shown.len ? ", " : "", deparse_value(cx, val));
+	}
+	if (first_label == NULL)
+		return;
+	{
+		ArrayExpr  *arr = makeNode(ArrayExpr);
+		Expr	   *arg;
+
+		arr->array_typeid = TEXTARRAYOID;
+		arr->element_typeid = TEXTOID;
+		arr->elements = values;
+		arr->multidims = false;
+		arr->location = -1;
+		/* an array of constants becomes a constant, known at plan time */
+		arg = (Expr *) eval_const_expressions(NULL, (Node *) arr);
+		add_cond(cx, target, CT_OP_IN, &first_map, arg, first_label,
+				 psprintf("(%s)", shown.data));
+	}
+}
+
 /* The conditions of baserestrictinfo that can narrow the scan. */
 List *
 ct_extract_conds(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
@@ -446,6 +522,8 @@ ct_extract_conds(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 		}
 		else if (IsA(clause, ScalarArrayOpExpr))
 			classify_saop(&cx, (ScalarArrayOpExpr *) clause);
+		else if (is_orclause(clause))
+			classify_or(&cx, (BoolExpr *) clause);
 	}
 	table_close(cx.rel, NoLock);
 	return cx.conds;

@@ -137,6 +137,15 @@ SELECT both_ways(q) FROM (VALUES
   ($$SELECT eventid FROM cloudtrail_logs WHERE eventname = NULL$$),
   ($$SELECT eventid FROM cloudtrail_logs WHERE readonly AND eventname = 'GetObject'$$),
   ($$SELECT eventid FROM cloudtrail_logs WHERE eventid = 'f60768a0-1ab0-4dc1-b9db-7ebb7538c985'$$)) v(q);
+-- OR of equalities on one column is pushed as IN; across columns it stays local
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventname = 'ConsoleLogin' OR eventname = 'ListBuckets'$$);
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE region = 'eu-west-1' OR 'us-west-2' = region$$);
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventname = 'ConsoleLogin' OR errorcode = 'AccessDenied'$$);
+SELECT both_ways(q) FROM (VALUES
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventname = 'ConsoleLogin' OR eventname = 'ListBuckets'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE region = 'eu-west-1' OR 'us-west-2' = region$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventname = 'ConsoleLogin' OR errorcode = 'AccessDenied'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE (eventname = 'GetObject' OR eventname = NULL) AND eventtime > '2018-11-14'$$)) v(q);
 -- escaped and raw UTF-8 values are found either way
 SELECT eventtime, errormessage FROM cloudtrail_logs WHERE errormessage = 'Accès refusé';
 SELECT eventtime, requestparameters->>'key' FROM cloudtrail_logs WHERE requestparameters->>'key' = '日本/ü.txt';
