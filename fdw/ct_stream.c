@@ -379,6 +379,32 @@ skip_ws(CtStream *s, CtError *err)
 	}
 }
 
+/*
+ * A UTF-8 byte-order mark at the very start (files that went through some
+ * Windows tools have one) is skipped.  Returns -1 on error, else 0.
+ */
+static int
+skip_bom(CtStream *s, CtError *err)
+{
+	while (s->base + s->end < 3 && !s->out_eof)
+	{
+		int			r = fill(s, err);
+
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			s->out_eof = true;
+	}
+	if (s->base == 0 && s->pos == 0 && s->end >= 3 &&
+		(unsigned char) s->buf[0] == 0xEF && (unsigned char) s->buf[1] == 0xBB &&
+		(unsigned char) s->buf[2] == 0xBF)
+	{
+		s->pos = 3;
+		s->keep = 3;
+	}
+	return 0;
+}
+
 static void
 begin_value(CtStream *s)
 {
@@ -574,6 +600,9 @@ ct_stream_next(CtStream *s, const char **rec, size_t *len, CtError *err)
 		switch (s->state)
 		{
 			case ST_BEGIN:
+				r = skip_bom(s, err);
+				if (r < 0)
+					return CT_STREAM_ERROR;
 				r = skip_ws(s, err);
 				if (r <= 0)
 					return r < 0 ? CT_STREAM_ERROR : eof_error(s, err);

@@ -129,5 +129,10 @@ SELECT eventid FROM bad_values ORDER BY 1;
 SELECT eventid, eventtime FROM bad_values;
 SELECT eventid, readonly FROM bad_values;
 
-DROP FOREIGN TABLE typed, typed_event, bad_values;
+-- a UTF-8 byte-order mark at the start of a file is skipped
+CREATE FOREIGN TABLE bom (eventid text, eventtime timestamptz, eventname text)
+  SERVER types_trail OPTIONS (location 'AWSLogs/666666666666');
+SELECT * FROM bom;
+
+DROP FOREIGN TABLE typed, typed_event, bad_values, bom;
 DROP FUNCTION at_day(text);

@@ -1007,6 +1007,13 @@ def build_types(g, files):
         files.add('types/' + event_path(acct, 'us-east-1', T('2020-01-%s 03:00' % day)),
                   gz(records_text([rec('bad' + day, 1, [('v', v)])])))
 
+    # A file that starts with a UTF-8 byte-order mark (some Windows tools add one).
+    acct4 = '666666666666'
+    files.add('types/' + event_path(acct4, 'us-east-1', T('2020-01-06 10:00')),
+              gz(b'\xef\xbb\xbf' + records_text([Pairs([('eventID', 'bom1'),
+                                                          ('eventTime', '2020-01-06T09:55:00Z'),
+                                                          ('eventName', 'Bom')])]).encode('utf-8')))
+
     # Two files breaking CloudTrail's rule eventTime <= delivery time: the
     # older file holds a record from after the newer file's records.
     acct3 = '888888888888'
