@@ -21,7 +21,7 @@ DATA = cloudtrail_fdw--1.0.sql
 SHLIB_LINK = -lz
 PG_CPPFLAGS = -I$(srcdir)/fdw
 
-REGRESS = setup options layout columns types seed pushdown sorted parallel resources on_error realdata privileges
+REGRESS = setup options layout columns types seed pushdown sorted parallel resources on_error realdata privileges faults
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 # Fixture mirrors are generated for each test run, where the server can read them.
@@ -35,6 +35,7 @@ include $(PGXS)
 .PHONY: fixtures
 fixtures:
 	python3 $(srcdir)/tools/gen_fixtures.py $(CT_FIXTURES)
+	python3 $(srcdir)/tools/gen_faults.py $(CT_FIXTURES)/faults
 
 installcheck: fixtures
 

@@ -381,10 +381,12 @@ digits(const char *p, const char *end, int n, int *out)
 /*
  * ISO 8601 as CloudTrail writes it, and its usual variants:
  * YYYY-MM-DD[(T| )HH:MM[:SS[.f]]][Z|(+|-)HH[[:]MM]]
+ * Returns false for bad syntax; *range_error is set when the syntax is right
+ * but a field is out of range (month 13), as PostgreSQL tells the two apart.
  */
 static bool
 parse_iso_time(const char *s, size_t len, struct pg_tm *tm, fsec_t *fsec,
-			   bool *has_tz, int *tz)
+			   bool *has_tz, int *tz, bool *range_error)
 {
 	const char *p = s;
 	const char *end = s + len;
@@ -393,6 +395,7 @@ parse_iso_time(const char *s, size_t len, struct pg_tm *tm, fsec_t *fsec,
 	*fsec = 0;
 	*has_tz = false;
 	*tz = 0;
+	*range_error = false;
 	if (!digits(p, end, 4, &tm->tm_year) || p[4] != '-' ||
 		!digits(p + 5, end, 2, &tm->tm_mon) || p[7] != '-' ||
 		!digits(p + 8, end, 2, &tm->tm_mday))
@@ -400,7 +403,7 @@ parse_iso_time(const char *s, size_t len, struct pg_tm *tm, fsec_t *fsec,
 	p += 10;
 	if (tm->tm_mon < 1 || tm->tm_mon > 12 || tm->tm_mday < 1 ||
 		tm->tm_mday > day_tab[isleap(tm->tm_year)][tm->tm_mon - 1])
-		return false;
+		*range_error = true;	/* reported once the syntax is known good */
 	if (p == end)
 		return true;
 	if (*p != 'T' && *p != 't' && *p != ' ')
@@ -434,7 +437,7 @@ parse_iso_time(const char *s, size_t len, struct pg_tm *tm, fsec_t *fsec,
 		}
 	}
 	if (tm->tm_hour > 23 || tm->tm_min > 59 || tm->tm_sec > 60)
-		return false;
+		*range_error = true;
 	if (p == end)
 		return true;
 	if (*p == 'Z' || *p == 'z')
@@ -460,8 +463,10 @@ parse_iso_time(const char *s, size_t len, struct pg_tm *tm, fsec_t *fsec,
 				return false;
 			p += 2;
 		}
-		if (p != end || hh > 15 || mm > 59)
+		if (p != end)
 			return false;
+		if (hh > 15 || mm > 59)
+			*range_error = true;
 		*has_tz = true;
 		*tz = -sign * (hh * SECS_PER_HOUR + mm * SECS_PER_MINUTE);	/* seconds west */
 		return true;
@@ -476,11 +481,15 @@ make_datetime(CtConverter *conv, const char *s, size_t len, Datum *out, CtError 
 	fsec_t		fsec;
 	bool		has_tz;
 	int			tz;
+	bool		range_error;
 
-	if (!parse_iso_time(s, len, &tm, &fsec, &has_tz, &tz))
+	if (!parse_iso_time(s, len, &tm, &fsec, &has_tz, &tz, &range_error))
 		return value_error(err, ERRCODE_INVALID_DATETIME_FORMAT,
 						   "invalid input syntax for type %s: \"%s\"",
 						   format_type_be(conv->typid), excerpt(s, len));
+	if (range_error)
+		return value_error(err, ERRCODE_DATETIME_FIELD_OVERFLOW,
+						   "date/time field value out of range: \"%s\"", excerpt(s, len));
 	if (conv->kind == CT_CONV_DATE)
 	{
 		int			jd = date2j(tm.tm_year, tm.tm_mon, tm.tm_mday);

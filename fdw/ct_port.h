@@ -104,6 +104,7 @@ typedef struct CtError
 	CtErrorKind kind;
 	int			errnum;			/* errno for CT_ERR_IO */
 	uint64_t	offset;			/* byte offset in the decompressed JSON */
+	uint64_t	record;			/* 1-based record number, or 0 if none */
 	int			sqlerrcode;		/* CT_ERR_VALUE: SQLSTATE, or 0 */
 	char		msg[256];
 } CtError;

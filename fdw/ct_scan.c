@@ -389,7 +389,7 @@ bad_file(CtScan *scan, const CtError *err)
 			code = ERRCODE_DATA_CORRUPTED;
 			break;
 		case CT_ERR_LIMIT:
-			what = "CloudTrail log file exceeds a limit";
+			what = "limit exceeded in CloudTrail log file";
 			code = ERRCODE_PROGRAM_LIMIT_EXCEEDED;
 			break;
 		case CT_ERR_VALUE:
@@ -402,12 +402,12 @@ bad_file(CtScan *scan, const CtError *err)
 			break;
 	}
 	if (err->kind == CT_ERR_VALUE)
-		detail = psprintf("Record %llu.", (unsigned long long) scan->recno);
+		detail = psprintf("Record %llu.", (unsigned long long) err->record);
 	else if (err->kind != CT_ERR_IO && err->kind != CT_ERR_GZIP)
 	{
-		if (scan->recno > 0)
+		if (err->record > 0)
 			detail = psprintf("Record %llu, byte %llu of the decompressed file.",
-							  (unsigned long long) scan->recno,
+							  (unsigned long long) err->record,
 							  (unsigned long long) err->offset);
 		else
 			detail = psprintf("Byte %llu of the decompressed file.",
@@ -415,7 +415,6 @@ bad_file(CtScan *scan, const CtError *err)
 	}
 	ct_report_bad(&scan->onerr, scan->file_rel, code, what, err->msg, detail);
 	/* skipped: forget its rows */
-	scan->stats.bad_files++;
 	if (scan->pending)
 		tuplestore_clear(scan->pending);
 	close_file(scan);
@@ -547,7 +546,6 @@ open_next_file(CtScan *scan)
 			MemoryContextSwitchTo(old);
 			ct_report_bad(&scan->onerr, scan->file_rel, errno_sqlstate(save),
 						  "could not open CloudTrail log file", strerror(save), NULL);
-			scan->stats.bad_files++;
 			continue;
 		}
 #ifdef POSIX_FADV_SEQUENTIAL
@@ -575,6 +573,7 @@ convert_record(CtScan *scan, const char *p, size_t len, Datum *values,
 	if (!ct_json_index_record(p, len, &scan->rec, err))
 	{
 		err->offset += ct_stream_offset(scan->stream, p);
+		err->record = scan->recno;
 		return false;
 	}
 	scan->stats.records_parsed++;
@@ -619,6 +618,7 @@ convert_record(CtScan *scan, const char *p, size_t len, Datum *values,
 		{
 			char	   *msg = pstrdup(err->msg);
 
+			err->record = scan->recno;
 			snprintf(err->msg, sizeof(err->msg), "column \"%s\": %s", col->name, msg);
 			return false;
 		}
@@ -649,7 +649,16 @@ next_row(CtScan *scan, Datum *values, bool *nulls)
 
 		if (scan->draining)
 		{
-			if (tuplestore_gettupleslot(scan->pending, true, false, scan->pending_slot))
+			bool		got;
+
+			/*
+			 * A row read back from disk is allocated here and freed by the
+			 * slot; in the caller's per-tuple context it would be freed twice.
+			 */
+			old = MemoryContextSwitchTo(scan->scancxt);
+			got = tuplestore_gettupleslot(scan->pending, true, false, scan->pending_slot);
+			MemoryContextSwitchTo(old);
+			if (got)
 			{
 				slot_getallattrs(scan->pending_slot);
 				memcpy(values, scan->pending_slot->tts_values, natts * sizeof(Datum));
@@ -838,7 +847,12 @@ next_sorted_row(CtScan *scan, Datum *values, bool *nulls)
 		}
 		if (scan->bound_final)
 		{
-			if (tuplestore_gettupleslot(scan->null_rows, true, false, scan->sort_slot))
+			MemoryContext old = MemoryContextSwitchTo(scan->scancxt);
+			bool		got = tuplestore_gettupleslot(scan->null_rows, true, false,
+													  scan->sort_slot);
+
+			MemoryContextSwitchTo(old);
+			if (got)
 			{
 				return_slot_row(scan, values, nulls);
 				return true;
@@ -918,6 +932,8 @@ ct_scan_end(CtScan *scan)
 const CtScanStats *
 ct_scan_stats(CtScan *scan)
 {
+	/* bad folders and links found while listing count too */
+	scan->stats.bad_files = scan->onerr.nskipped;
 	return &scan->stats;
 }
 

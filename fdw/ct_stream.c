@@ -104,6 +104,7 @@ ct_error_set(CtError *err, CtErrorKind kind, uint64_t offset, const char *fmt,..
 	err->kind = kind;
 	err->offset = offset;
 	err->sqlerrcode = 0;
+	err->record = 0;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
@@ -329,7 +330,7 @@ fill(CtStream *s, CtError *err)
 		else if (ret != Z_OK && ret != Z_BUF_ERROR)
 		{
 			ct_error_set(err, CT_ERR_GZIP, s->stats.bytes_in - s->z.avail_in,
-						 "invalid gzip data: %s",
+						 "%s",
 						 s->z.msg ? s->z.msg : "unknown zlib error");
 			return -1;
 		}
@@ -590,8 +591,26 @@ scan_key(CtStream *s, size_t *keyend, CtError *err)
 	}
 }
 
+static CtStreamResult stream_next(CtStream *s, const char **rec, size_t *len,
+								  CtError *err);
+
+/*
+ * The next record of the file, valid until the next call.  An error inside
+ * the Records array names the record it is in.
+ */
 CtStreamResult
 ct_stream_next(CtStream *s, const char **rec, size_t *len, CtError *err)
+{
+	CtStreamResult r = stream_next(s, rec, len, err);
+
+	if (r == CT_STREAM_ERROR)
+		err->record = (s->state == ST_REC_ELEM || s->state == ST_REC_FIRST ||
+					   s->state == ST_REC_SCAN) ? s->stats.records : 0;
+	return r;
+}
+
+static CtStreamResult
+stream_next(CtStream *s, const char **rec, size_t *len, CtError *err)
 {
 	int			r;
 

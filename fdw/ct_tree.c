@@ -48,6 +48,7 @@ typedef enum EntryKind
 typedef struct DirEntry
 {
 	char	   *name;
+	unsigned char d_type;
 	EntryKind	kind;
 	int64		size;
 } DirEntry;
@@ -224,20 +225,20 @@ inside_root(CtTree *tree, const char *p)
  * expects a folder or an event file.
  */
 static EntryKind
-entry_kind(CtTree *tree, int dfd, const char *dirrel, struct dirent *de,
-		   bool follow_links, bool want_size, int64 *size)
+entry_kind(CtTree *tree, int dfd, const char *dirrel, const char *name,
+		   unsigned char d_type, bool follow_links, bool want_size, int64 *size)
 {
 	struct stat st;
 	bool		is_link = false;
 
 	*size = -1;
-	if (de->d_type == DT_DIR)
+	if (d_type == DT_DIR)
 		return ENTRY_DIR;
-	if (de->d_type == DT_REG && !want_size)
+	if (d_type == DT_REG && !want_size)
 		return ENTRY_FILE;
-	if (de->d_type == DT_LNK || de->d_type == DT_UNKNOWN)
+	if (d_type == DT_LNK || d_type == DT_UNKNOWN)
 	{
-		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			return ENTRY_OTHER;
 		is_link = S_ISLNK(st.st_mode);
 	}
@@ -245,7 +246,7 @@ entry_kind(CtTree *tree, int dfd, const char *dirrel, struct dirent *de,
 		return ENTRY_OTHER;
 	if (is_link)
 	{
-		char	   *rel = join_rel(dirrel, de->d_name);
+		char	   *rel = join_rel(dirrel, name);
 		char	   *abs = abs_path(tree, rel);
 		char	   *real = realpath(abs, NULL);
 
@@ -268,7 +269,7 @@ entry_kind(CtTree *tree, int dfd, const char *dirrel, struct dirent *de,
 		}
 		free(real);
 	}
-	if (fstatat(dfd, de->d_name, &st, 0) != 0)
+	if (fstatat(dfd, name, &st, 0) != 0)
 		return ENTRY_OTHER;
 	if (S_ISDIR(st.st_mode))
 		return ENTRY_DIR;
@@ -337,11 +338,14 @@ list_dir(CtTree *tree, const char *rel, CtLevel level, bool files,
 					  "could not open folder", strerror(save), NULL);
 		return NULL;
 	}
+	/*
+	 * First the names that fit, sorted; then what each one is.  Links are
+	 * resolved (and bad ones reported) in name order, the same on every
+	 * file system.
+	 */
 	entries = palloc(cap * sizeof(DirEntry));
 	for (;;)
 	{
-		EntryKind	kind;
-		int64		size;
 		CtFile		f;
 
 		CHECK_FOR_INTERRUPTS();
@@ -370,23 +374,38 @@ list_dir(CtTree *tree, const char *rel, CtLevel level, bool files,
 			if (!ct_keep_file(tree->prune, f.delivery))
 				continue;
 		}
-		/* links in the prefix area are not part of the layout: never followed */
-		kind = entry_kind(tree, dirfd(dir), rel, de, files || level != CT_LEVEL_PREFIX,
-						  want_size, &size);
-		if (kind != (files ? ENTRY_FILE : ENTRY_DIR))
-			continue;
 		if (*n == cap)
 		{
 			cap *= 2;
 			entries = repalloc(entries, cap * sizeof(DirEntry));
 		}
 		entries[*n].name = pstrdup(de->d_name);
-		entries[*n].kind = kind;
-		entries[*n].size = size;
+		entries[*n].d_type = de->d_type;
 		(*n)++;
 	}
-	FreeDir(dir);
 	qsort(entries, *n, sizeof(DirEntry), entry_cmp);
+	{
+		int			kept = 0;
+
+		for (int i = 0; i < *n; i++)
+		{
+			EntryKind	kind;
+			int64		size;
+
+			CHECK_FOR_INTERRUPTS();
+			/* links in the prefix area are not part of the layout: never followed */
+			kind = entry_kind(tree, dirfd(dir), rel, entries[i].name, entries[i].d_type,
+							  files || level != CT_LEVEL_PREFIX, want_size, &size);
+			if (kind != (files ? ENTRY_FILE : ENTRY_DIR))
+				continue;
+			entries[kept] = entries[i];
+			entries[kept].kind = kind;
+			entries[kept].size = size;
+			kept++;
+		}
+		*n = kept;
+	}
+	FreeDir(dir);
 	return entries;
 }
 

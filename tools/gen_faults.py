@@ -16,11 +16,12 @@ Each case sits alone in its own day folder of account 111111111111
 a table's `location` at it; see CASES below for the folder of each case.
 Folder-level cases use their own month or account:
 
-  AWSLogs/111111111111/CloudTrail/us-east-1/2021/03/   days 01 <-> 02: a symlink loop
+  AWSLogs/111111111111/CloudTrail/us-east-1/2021/03/   day 01 -> loop-b -> 01: a loop
   AWSLogs/222222222222/...                            the ONE good file (3 records)
   AWSLogs/333333333333/CloudTrail/us-tmp-1 -> /tmp    a region folder outside the root
   AWSLogs/444444444444/CloudTrail/us-east-1/2021/     day 01/01 -> .. and month 02 -> .
                                                       (folders pointing to their parents)
+  AWSLogs/555555555555/CloudTrail/us-east-1/2021/01/01/  two event-file links forming a loop
   prefix-loop -> .                                    a loop in the prefix area
 
 Python 3 standard library only; importable (build(outdir) does the work).
@@ -45,6 +46,7 @@ A = '111111111111'          # every bad file, one per day folder
 GOOD = '222222222222'       # the one good file
 OUTSIDE = '333333333333'    # region folder symlinked to /tmp
 LOOPS = '444444444444'      # folders linked to their parents
+TWO = '555555555555'        # two bad entries in one folder
 REGION = 'us-east-1'
 MARKER = '.gen_faults'      # hidden (the scan skips it); marks OUTDIR as ours
 FIXED_MTIME = 1609459200    # 2021-01-01T00:00:00Z
@@ -168,6 +170,22 @@ def case_multi_member_continuation(month, day):
     return f_bytes(month, day, gz(text[:cut]) + gz(b'') + gz(text[cut:]))
 
 
+def gz_with_header(data, bad_hcrc=False):
+    """A gzip member with every optional header field (RFC 1952): FEXTRA,
+    FNAME, FCOMMENT and FHCRC (the low 16 bits of the header's CRC32)."""
+    extra = b'AB' + (4).to_bytes(2, 'little') + b'test'
+    hdr = (b'\x1f\x8b\x08' + bytes([0x02 | 0x04 | 0x08 | 0x10]) + b'\0\0\0\0' + b'\x00\x03' +
+           len(extra).to_bytes(2, 'little') + extra + b'original name.json\0' + b'a comment\0')
+    hcrc = zlib.crc32(hdr) & 0xFFFF
+    if bad_hcrc:
+        hcrc ^= 0xFFFF
+    co = zlib.compressobj(9, zlib.DEFLATED, -15)
+    body = co.compress(data) + co.flush()
+    return (hdr + hcrc.to_bytes(2, 'little') + body +
+            (zlib.crc32(data) & 0xFFFFFFFF).to_bytes(4, 'little') +
+            (len(data) & 0xFFFFFFFF).to_bytes(4, 'little'))
+
+
 CASES = [
     # --- gzip layer -------------------------------------------------------
     ((1, 1), 'gzip truncated in the 10-byte header', lambda m, d: case_gzip_cut(m, d, 'header')),
@@ -258,9 +276,11 @@ CASES = [
     ((2, 10), 'VALID: a symlink to the good file elsewhere in the root',
      lambda m, d: [('symlink', event_file(m, d),
                     '../../../../../../../' + event_file(1, 1, GOOD))]),
-    ((2, 11), 'a symlink loop between two event-file names',
-     lambda m, d: [('symlink', event_file(m, d, salt='a'), file_name(m, d, salt='b')),
-                   ('symlink', event_file(m, d, salt='b'), file_name(m, d, salt='a'))]),
+    # (only one name of the loop is an event-file name: the scan reports bad
+    # entries of one folder in readdir order, which differs between machines)
+    ((2, 11), 'a symlink loop: an event-file name -> loop-b -> the event-file name',
+     lambda m, d: [('symlink', event_file(m, d), 'loop-b'),
+                   ('symlink', day_dir(m, d) + '/loop-b', file_name(m, d))]),
     ((2, 12), 'a dangling symlink named like an event file',
      lambda m, d: [('symlink', event_file(m, d), 'no-such-file.json.gz')]),
     ((2, 13), 'a FIFO named like an event file (opening it would block)',
@@ -277,6 +297,15 @@ CASES = [
                     b'not gzip')]),
     ((2, 16), 'a partial download (NAME.json.gz.XXXXXXXX)',
      lambda m, d: [('file', event_file(m, d) + '.3aF9c01B', gz(b'{"Records":[{"eventName":"Par'))]),
+    # --- more gzip and JSON -----------------------------------------------
+    ((2, 17), 'VALID: a gzip header with FEXTRA, FNAME, FCOMMENT and FHCRC fields',
+     lambda m, d: f_bytes(m, d, gz_with_header(records(rec('FancyHeader', m, d)).encode()))),
+    ((2, 18), 'a gzip header whose FHCRC (header CRC16) is wrong',
+     lambda m, d: f_bytes(m, d, gz_with_header(records(rec('BadHeaderCrc', m, d)).encode(),
+                                               bad_hcrc=True))),
+    ((2, 19), 'a raw (unescaped) NUL byte inside a string',
+     lambda m, d: f_bytes(m, d, gz(records(rec('RawNul', m, d)).encode()
+                                   .replace(b'mallory', b'mal\0lory', 1)))),
 ]
 
 
@@ -292,9 +321,10 @@ def build_entries():
     good = records(*[rec('GoodEvent', 1, 1, i, x=i + 1, recipientAccountId=GOOD)
                      for i in range(3)])
     out.append(('file', event_file(1, 1, GOOD), gz(good)))
-    # two day folders linked to each other (March: the folder-level loop)
-    out.append(('symlink', day_dir(3, 1), '02'))
-    out.append(('symlink', day_dir(3, 2), '01'))
+    # a day folder in a symlink loop (March): 01 -> loop-b -> 01 (loop-b is
+    # not a day-folder name, so only 01 is reported)
+    out.append(('symlink', day_dir(3, 1), 'loop-b'))
+    out.append(('symlink', 'AWSLogs/%s/CloudTrail/%s/2021/03/loop-b' % (A, REGION), '01'))
     # a region folder outside the root
     out.append(('symlink', 'AWSLogs/%s/CloudTrail/us-tmp-1' % OUTSIDE, '/tmp'))
     # folders pointing to their parents, inside the layout: a day folder to its
@@ -303,6 +333,10 @@ def build_entries():
     out.append(('symlink', 'AWSLogs/%s/CloudTrail/%s/2021/02' % (LOOPS, REGION), '.'))
     # a loop in the prefix area (links there are never followed)
     out.append(('symlink', 'prefix-loop', '.'))
+    # two event-file names linked to each other: two bad entries in one folder
+    # (the scan reports them in readdir order, which differs between machines)
+    out.append(('symlink', event_file(1, 1, TWO, salt='a'), file_name(1, 1, TWO, salt='b')))
+    out.append(('symlink', event_file(1, 1, TWO, salt='b'), file_name(1, 1, TWO, salt='a')))
     return out
 
 
@@ -323,7 +357,9 @@ def _unlock(root):
                 os.chmod(p, os.stat(p).st_mode | stat.S_IRWXU)
 
 
-def _remove(out):
+def remove(out):
+    """Deletes OUTDIR as written by build(), locked entries included (also for
+    a non-root owner); refuses a non-empty folder this tool did not write."""
     if not os.path.lexists(out):
         return
     if os.path.isdir(out) and not os.path.islink(out):
@@ -341,7 +377,7 @@ def build(out):
     out = os.path.abspath(out)
     if out in ('/', os.path.expanduser('~')):
         raise SystemExit('gen_faults.py: refusing to use %s' % out)
-    _remove(out)
+    remove(out)
     os.makedirs(out)
     bout = _b(out)
     entries = sorted(build_entries(), key=lambda e: _b(e[1]))
