@@ -78,13 +78,25 @@ test/fuzz/fuzz_stream: $(srcdir)/test/fuzz/fuzz_stream.c $(CT_UNIT_DEPS)
 test/fuzz/fuzz_record: $(srcdir)/test/fuzz/fuzz_record.c $(CT_UNIT_DEPS)
 	$(CT_FUZZ_CC) $(CT_FUZZ_FLAGS) -o $@ $< $(srcdir)/fdw/ct_stream.c $(srcdir)/fdw/ct_json.c $(CT_TEST_LIBS)
 
-.PHONY: unittest unittest-asan fuzz clean-unittest
-unittest: test/unit/test_stream_json
-	test/unit/test_stream_json $(srcdir)/test/realdata
+# the raw-bytes record check of the pushdown, against jansson
+CT_RAW_SRCS = $(srcdir)/test/unit/test_rawcheck.c $(srcdir)/fdw/ct_rawcheck.c
+CT_RAW_DEPS = $(CT_RAW_SRCS) $(srcdir)/fdw/ct_rawcheck.h $(srcdir)/fdw/ct_port.h
 
-unittest-asan: test/unit/test_stream_json_asan
+test/unit/test_rawcheck: $(CT_RAW_DEPS)
+	$(CT_UNIT_CC) $(CT_UNIT_CFLAGS) -O2 -o $@ $(CT_RAW_SRCS) $(CT_TEST_LIBS)
+
+test/unit/test_rawcheck_asan: $(CT_RAW_DEPS)
+	$(CT_ASAN_CC) $(CT_UNIT_CFLAGS) -O1 $(CT_SAN_FLAGS) -o $@ $(CT_RAW_SRCS) $(CT_TEST_LIBS)
+
+.PHONY: unittest unittest-asan fuzz clean-unittest
+unittest: test/unit/test_stream_json test/unit/test_rawcheck
+	test/unit/test_stream_json $(srcdir)/test/realdata
+	test/unit/test_rawcheck
+
+unittest-asan: test/unit/test_stream_json_asan test/unit/test_rawcheck_asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		test/unit/test_stream_json_asan $(srcdir)/test/realdata
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 test/unit/test_rawcheck_asan
 
 # New inputs go to test/fuzz/work/<target>/corpus (kept between runs); the
 # committed seeds in test/fuzz/corpus/<target>/ are only read.
@@ -104,5 +116,6 @@ fuzz: $(addprefix test/fuzz/,$(CT_FUZZ_TARGETS))
 
 clean-unittest:
 	rm -f test/unit/test_stream_json test/unit/test_stream_json_asan \
+		test/unit/test_rawcheck test/unit/test_rawcheck_asan \
 		$(addprefix test/fuzz/,$(CT_FUZZ_TARGETS))
 	rm -rf $(CT_FUZZ_WORK)

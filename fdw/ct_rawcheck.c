@@ -17,6 +17,11 @@
  *
  *-------------------------------------------------------------------------
  */
+/* memmem() is a GNU extension; the backend build defines this already */
+#if !defined(_GNU_SOURCE)
+#define _GNU_SOURCE
+#endif
+
 #include "ct_port.h"
 
 #include <string.h>

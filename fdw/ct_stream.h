@@ -43,7 +43,7 @@ extern void ct_stream_close(CtStream *s);
 #define CT_MAX_RECORD_SIZE	(CT_MAX_ALLOC - CT_READ_CHUNK - 1)
 #define CT_READ_CHUNK		((size_t) 256 * 1024)
 
-#endif							/* CT_STREAM_H */
-
 /* Offset in the decompressed JSON of a pointer into the current record. */
 extern uint64_t ct_stream_offset(const CtStream *s, const char *p);
+
+#endif							/* CT_STREAM_H */

@@ -1,0 +1,243 @@
+/*
+ * test_rawcheck.c
+ *		The raw-bytes record check (fdw/ct_rawcheck.c) against a real parse.
+ *
+ * Property: when ct_raw_may_match() says a record cannot match, no string in
+ * the record (at any depth, key or value) decodes to V (or, for a prefix
+ * check, starts with V).  Records are generated with every escape form,
+ * raw UTF-8, pretty-printing and any key order; values to look for are
+ * taken from the records themselves (so matches are common) and made up.
+ * jansson is the parser of reference.
+ */
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ct_rawcheck.h"
+
+static uint64_t rng = 0x9E3779B97F4A7C15ULL;
+
+static uint32_t
+next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t) (rng >> 11);
+}
+
+static const char *const words[] = {
+	"ConsoleLogin", "ListBuckets", "Describe", "DescribeInstances", "alice", "bob",
+	"s3.amazonaws.com", "203.0.113.5", "caf\xc3\xa9", "\xe6\x97\xa5\xe6\x9c\xac", "a/b",
+	"x\"y", "back\\slash", "tab\there", "true", "42", "-1", "null", "Get", "", "Login"
+};
+#define NWORDS (sizeof(words) / sizeof(words[0]))
+
+/* Appends a JSON string for s, escaping characters at random (but validly). */
+static void
+put_string(char **o, const char *s, int escape_mode)
+{
+	*(*o)++ = '"';
+	for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+	{
+		unsigned char c = *p;
+		int			esc = (c == '"' || c == '\\' || c < 0x20) ||
+			(escape_mode && c < 0x80 && next_rand() % 7 == 0);
+
+		if (c == '/' && escape_mode && next_rand() % 3 == 0)
+		{
+			*o += sprintf(*o, "\\/");
+			continue;
+		}
+		if (!esc)
+		{
+			/* non-ASCII stays raw; escaping it needs code points: keep it simple */
+			*(*o)++ = (char) c;
+			continue;
+		}
+		switch (c)
+		{
+			case '"':
+				*o += sprintf(*o, "\\\"");
+				break;
+			case '\\':
+				*o += sprintf(*o, "\\\\");
+				break;
+			case '\t':
+				*o += sprintf(*o, next_rand() % 2 ? "\\t" : "\\u0009");
+				break;
+			default:
+				*o += sprintf(*o, "\\u%04x", c);
+				break;
+		}
+	}
+	*(*o)++ = '"';
+}
+
+static void
+put_ws(char **o, int pretty, int depth)
+{
+	if (!pretty)
+		return;
+	*(*o)++ = '\n';
+	for (int i = 0; i < depth * 2; i++)
+		*(*o)++ = ' ';
+}
+
+static void
+put_value(char **o, int depth, int pretty, int escape_mode)
+{
+	uint32_t	r = next_rand() % (depth > 3 ? 5 : 8);
+
+	if (r <= 2)
+		put_string(o, words[next_rand() % NWORDS], escape_mode);
+	else if (r == 3)
+		*o += sprintf(*o, "%d", (int) (next_rand() % 1000) - 500);
+	else if (r == 4)
+		*o += sprintf(*o, next_rand() % 2 ? "true" : "null");
+	else if (r <= 6)
+	{
+		int			n = next_rand() % 4;
+
+		*(*o)++ = '{';
+		for (int i = 0; i < n; i++)
+		{
+			if (i)
+				*(*o)++ = ',';
+			put_ws(o, pretty, depth + 1);
+			put_string(o, words[next_rand() % NWORDS], escape_mode);
+			*(*o)++ = ':';
+			if (pretty)
+				*(*o)++ = ' ';
+			put_value(o, depth + 1, pretty, escape_mode);
+		}
+		put_ws(o, pretty, depth);
+		*(*o)++ = '}';
+	}
+	else
+	{
+		int			n = next_rand() % 4;
+
+		*(*o)++ = '[';
+		for (int i = 0; i < n; i++)
+		{
+			if (i)
+				*(*o)++ = ',';
+			put_value(o, depth + 1, pretty, escape_mode);
+		}
+		*(*o)++ = ']';
+	}
+}
+
+/* Does any string of v (keys included) equal s, or start with it? */
+static int
+holds(json_t *v, const char *s, size_t len, int prefix)
+{
+	const char *key;
+	json_t	   *item;
+	size_t		i;
+
+	if (json_is_string(v))
+	{
+		size_t		l = json_string_length(v);
+
+		return prefix ? (l >= len && memcmp(json_string_value(v), s, len) == 0)
+			: (l == len && memcmp(json_string_value(v), s, len) == 0);
+	}
+	if (json_is_object(v))
+	{
+		json_object_foreach(v, key, item)
+		{
+			size_t		kl = strlen(key);
+
+			if (prefix ? (kl >= len && memcmp(key, s, len) == 0) : (kl == len && memcmp(key, s, len) == 0))
+				return 1;
+			if (holds(item, s, len, prefix))
+				return 1;
+		}
+	}
+	if (json_is_array(v))
+		json_array_foreach(v, i, item)
+			if (holds(item, s, len, prefix))
+				return 1;
+	return 0;
+}
+
+int
+main(void)
+{
+	static char rec[1 << 16];
+	long		checks = 0,
+				rejected = 0;
+
+	for (int n = 0; n < 200000; n++)
+	{
+		char	   *o = rec;
+		int			pretty = next_rand() % 4 == 0;
+		int			escape_mode = next_rand() % 3 == 0;
+		json_error_t jerr;
+		json_t	   *doc;
+		const char *v;
+		size_t		vlen;
+		int			prefix = next_rand() % 3 == 0;
+		char		needle[256];
+		size_t		nlen;
+		char	   *needles[1];
+		size_t		lens[1];
+		int			may;
+
+		/* a record: an object with a few members */
+		*o++ = '{';
+		for (int i = 0, k = 1 + next_rand() % 6; i < k; i++)
+		{
+			if (i)
+				*o++ = ',';
+			put_ws(&o, pretty, 1);
+			put_string(&o, words[next_rand() % NWORDS], escape_mode);
+			*o++ = ':';
+			put_value(&o, 1, pretty, escape_mode);
+		}
+		put_ws(&o, pretty, 0);
+		*o++ = '}';
+		*o = '\0';
+
+		doc = json_loadb(rec, o - rec, JSON_ALLOW_NUL, &jerr);
+		if (doc == NULL)
+		{
+			fprintf(stderr, "generator wrote invalid JSON: %s\n%s\n", jerr.text, rec);
+			return 1;
+		}
+
+		/* a value to look for: one of the words, or a piece of one */
+		v = words[next_rand() % NWORDS];
+		vlen = strlen(v);
+		if (next_rand() % 4 == 0 && vlen > 2)
+			vlen = 1 + next_rand() % (vlen - 1);
+		if (!ct_raw_value_ok(v, vlen, prefix))
+		{
+			json_decref(doc);
+			continue;
+		}
+		nlen = ct_raw_needle(v, vlen, prefix, needle);
+		needles[0] = needle;
+		lens[0] = nlen;
+		may = ct_raw_may_match(rec, o - rec, 1, needles, lens);
+		checks++;
+		if (!may)
+		{
+			rejected++;
+			if (holds(doc, v, vlen, prefix))
+			{
+				fprintf(stderr, "raw check rejected a record holding \"%.*s\"%s:\n%s\n",
+						(int) vlen, v, prefix ? " (prefix)" : "", rec);
+				return 1;
+			}
+		}
+		json_decref(doc);
+	}
+	printf("rawcheck: %ld checks against jansson, %ld records rejected on raw bytes, none wrongly\n",
+		   checks, rejected);
+	return rejected > 0 ? 0 : 1;	/* a check that never rejects tests nothing */
+}
