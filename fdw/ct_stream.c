@@ -595,6 +595,45 @@ static CtStreamResult stream_next(CtStream *s, const char **rec, size_t *len,
 								  CtError *err);
 
 /*
+ * Skips whitespace to the next token.  false at an error or the end of the
+ * data, with *res the result to return.
+ */
+static inline bool
+at_token(CtStream *s, CtError *err, CtStreamResult *res)
+{
+	int			r = skip_ws(s, err);
+
+	if (r > 0)
+		return true;
+	*res = r < 0 ? CT_STREAM_ERROR : eof_error(s, err);
+	return false;
+}
+
+/*
+ * After a value inside an object or array: ',' leads to after_comma, the
+ * closing character to after_close, anything else is an error.
+ */
+static bool
+separator(CtStream *s, CtError *err, char close, SplitState after_comma,
+		  SplitState after_close, const char *expected, CtStreamResult *res)
+{
+	if (!at_token(s, err, res))
+		return false;
+	if (s->buf[s->pos] == ',')
+		s->state = after_comma;
+	else if (s->buf[s->pos] == close)
+		s->state = after_close;
+	else
+	{
+		*res = json_error(s, err, expected);
+		return false;
+	}
+	s->pos++;
+	s->keep = s->pos;
+	return true;
+}
+
+/*
  * The next record of the file, valid until the next call.  An error inside
  * the Records array names the record it is in.
  */
@@ -612,6 +651,7 @@ ct_stream_next(CtStream *s, const char **rec, size_t *len, CtError *err)
 static CtStreamResult
 stream_next(CtStream *s, const char **rec, size_t *len, CtError *err)
 {
+	CtStreamResult res;
 	int			r;
 
 	for (;;)
@@ -622,9 +662,8 @@ stream_next(CtStream *s, const char **rec, size_t *len, CtError *err)
 				r = skip_bom(s, err);
 				if (r < 0)
 					return CT_STREAM_ERROR;
-				r = skip_ws(s, err);
-				if (r <= 0)
-					return r < 0 ? CT_STREAM_ERROR : eof_error(s, err);
+				if (!at_token(s, err, &res))
+					return res;
 				if (s->buf[s->pos] == '[')
 				{
 					ct_error_set(err, CT_ERR_LAYOUT, s->base + s->pos,
@@ -644,9 +683,8 @@ stream_next(CtStream *s, const char **rec, size_t *len, CtError *err)
 					size_t		keyend;
 					CtValue		key;
 
-					r = skip_ws(s, err);
-					if (r <= 0)
-						return r < 0 ? CT_STREAM_ERROR : eof_error(s, err);
+					if (!at_token(s, err, &res))
+						return res;
 					if (s->state == ST_ENV_KEY_FIRST && s->buf[s->pos] == '}')
 					{
 						s->pos++;
@@ -676,9 +714,8 @@ stream_next(CtStream *s, const char **rec, size_t *len, CtError *err)
 				}
 
 			case ST_ENV_COLON:
-				r = skip_ws(s, err);
-				if (r <= 0)
-					return r < 0 ? CT_STREAM_ERROR : eof_error(s, err);
+				if (!at_token(s, err, &res))
+					return res;
 				if (s->buf[s->pos] != ':')
 					return json_error(s, err, "expected ':' after a key");
 				s->pos++;
@@ -687,9 +724,8 @@ stream_next(CtStream *s, const char **rec, size_t *len, CtError *err)
 				break;
 
 			case ST_ENV_VALUE:
-				r = skip_ws(s, err);
-				if (r <= 0)
-					return r < 0 ? CT_STREAM_ERROR : eof_error(s, err);
+				if (!at_token(s, err, &res))
+					return res;
 				if (s->key_is_records)
 				{
 					if (s->seen_records)
@@ -728,17 +764,9 @@ stream_next(CtStream *s, const char **rec, size_t *len, CtError *err)
 				break;
 
 			case ST_ENV_SEP:
-				r = skip_ws(s, err);
-				if (r <= 0)
-					return r < 0 ? CT_STREAM_ERROR : eof_error(s, err);
-				if (s->buf[s->pos] == ',')
-					s->state = ST_ENV_KEY;
-				else if (s->buf[s->pos] == '}')
-					s->state = ST_TRAILER;
-				else
-					return json_error(s, err, "expected ',' or '}' in the top-level object");
-				s->pos++;
-				s->keep = s->pos;
+				if (!separator(s, err, '}', ST_ENV_KEY, ST_TRAILER,
+							   "expected ',' or '}' in the top-level object", &res))
+					return res;
 				break;
 
 			case ST_REC_FIRST:
@@ -746,9 +774,8 @@ stream_next(CtStream *s, const char **rec, size_t *len, CtError *err)
 				{
 					char		c;
 
-					r = skip_ws(s, err);
-					if (r <= 0)
-						return r < 0 ? CT_STREAM_ERROR : eof_error(s, err);
+					if (!at_token(s, err, &res))
+						return res;
 					c = s->buf[s->pos];
 					if (c == ']' && s->state == ST_REC_FIRST)
 					{
@@ -785,17 +812,9 @@ stream_next(CtStream *s, const char **rec, size_t *len, CtError *err)
 				return CT_STREAM_RECORD;
 
 			case ST_REC_SEP:
-				r = skip_ws(s, err);
-				if (r <= 0)
-					return r < 0 ? CT_STREAM_ERROR : eof_error(s, err);
-				if (s->buf[s->pos] == ',')
-					s->state = ST_REC_ELEM;
-				else if (s->buf[s->pos] == ']')
-					s->state = ST_ENV_SEP;
-				else
-					return json_error(s, err, "expected ',' or ']' after a record");
-				s->pos++;
-				s->keep = s->pos;
+				if (!separator(s, err, ']', ST_REC_ELEM, ST_ENV_SEP,
+							   "expected ',' or ']' after a record", &res))
+					return res;
 				break;
 
 			case ST_TRAILER:
