@@ -21,7 +21,7 @@ DATA = cloudtrail_fdw--1.0.sql
 SHLIB_LINK = -lz
 PG_CPPFLAGS = -I$(srcdir)/fdw
 
-REGRESS = setup options layout columns types seed pushdown sorted parallel resources on_error realdata privileges faults
+REGRESS = setup options layout columns types seed pushdown sorted parallel resources on_error realdata privileges faults vanish
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 # Fixture mirrors are generated for each test run, where the server can read them.
