@@ -38,9 +38,10 @@ import json
 import os
 import shutil
 import stat
-import string
 import sys
 import zlib
+
+from gen_fixtures import unique16  # the same names as the main fixtures
 
 A = '111111111111'          # every bad file, one per day folder
 GOOD = '222222222222'       # the one good file
@@ -50,22 +51,12 @@ TWO = '555555555555'        # two bad entries in one folder
 REGION = 'us-east-1'
 MARKER = '.gen_faults'      # hidden (the scan skips it); marks OUTDIR as ours
 FIXED_MTIME = 1609459200    # 2021-01-01T00:00:00Z
-B62 = string.ascii_uppercase + string.ascii_lowercase + string.digits
 BIG_LEN = 100 * 1024 * 1024  # the 100 MB string
 
 
 # ---------------------------------------------------------------------------
 # helpers
 # ---------------------------------------------------------------------------
-def unique16(key):
-    n = int.from_bytes(hashlib.sha256(key.encode('utf-8')).digest(), 'big')
-    out = []
-    for _ in range(16):
-        n, r = divmod(n, 62)
-        out.append(B62[r])
-    return ''.join(out)
-
-
 def day_dir(month, day, account=A):
     return 'AWSLogs/%s/CloudTrail/%s/2021/%02d/%02d' % (account, REGION, month, day)
 
