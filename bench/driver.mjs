@@ -433,7 +433,7 @@ function markdown(R) {
   lines.push(`Median of ${R.config.rounds} timed rounds (after ${R.config.warmup} warm-up round${R.config.warmup === 1 ? '' : 's'}; jq: ${R.config.jqRounds} timed, ${R.config.jqWarmup} warm-up), wall-clock seconds seen by the client, page cache warm. In brackets: engine time / cloudtrail_fdw time.`);
   lines.push('');
   const ref = 'cloudtrail_fdw';
-  const head = ['query', 'rows', ...engines, 'fdw / duckdb', 'fdw peak RSS (leader + parallel workers)', 'results'];
+  const head = ['query', 'rows', ...engines, 'fdw / duckdb', 'fdw peak RSS: leader (its anon RSS after) + parallel workers', 'results'];
   lines.push(`| ${head.join(' | ')} |`);
   lines.push(`|${head.map((h, i) => (i === 0 || h === 'results' ? '---' : '---:')).join('|')}|`);
   for (const q of R.queries) {
@@ -448,7 +448,7 @@ function markdown(R) {
     const fd = base && e.duckdb?.median_ms ? (base / e.duckdb.median_ms).toFixed(2) : 'n/a';
     const rows = e[ref]?.rows ?? e.duckdb?.rows ?? e.pg_copy?.rows ?? '';
     const mm = e[ref]?.mem;
-    const peak = mm?.peak_kb ? `${(mm.peak_kb / 1024).toFixed(0)} MB${mm.workers_seen ? ` + ${mm.workers_seen} workers ≤ ${(mm.worker_peak_max_kb / 1024).toFixed(0)} MB` : ''}` : '';
+    const peak = mm?.peak_kb ? `${(mm.peak_kb / 1024).toFixed(0)} MB (anon ${(mm.anon_after_kb / 1024).toFixed(0)})${mm.workers_seen ? ` + ${mm.workers_seen} workers ≤ ${(mm.worker_peak_max_kb / 1024).toFixed(0)} MB` : ''}` : '';
     lines.push(`| ${q.id} | ${rows} | ${cells.join(' | ')} | ${fd} | ${peak} | ${q.check} |`);
   }
   lines.push('');
@@ -462,7 +462,7 @@ function markdown(R) {
   for (const name of engines.filter((n) => n.startsWith('cloudtrail_fdw'))) {
     const m = q8?.engines?.[name]?.mem;
     if (!m) continue;
-    lines.push(`${name} backend memory during Q8 (whole mirror): peak RSS (VmHWM, reset before the query) ${(m.peak_kb / 1024).toFixed(1)} MB, RSS before ${(m.rss_before_kb / 1024).toFixed(1)} MB, growth ${((m.peak_kb - m.rss_before_kb) / 1024).toFixed(1)} MB${m.workers_seen ? `; ${m.workers_seen} parallel workers, peak RSS at most ${(m.worker_peak_max_kb / 1024).toFixed(1)} MB each (${(m.worker_peak_sum_kb / 1024).toFixed(1)} MB together; sampled every 10 ms in the warm-up round)` : '; no parallel workers'}.`);
+    lines.push(`${name} backend memory during Q8 (whole mirror): peak RSS (VmHWM, reset before the query) ${(m.peak_kb / 1024).toFixed(1)} MB, RSS before ${(m.rss_before_kb / 1024).toFixed(1)} MB, growth ${((m.peak_kb - m.rss_before_kb) / 1024).toFixed(1)} MB (RSS after: anon ${(m.anon_after_kb / 1024).toFixed(1)} MB, shared memory ${(m.shmem_after_kb / 1024).toFixed(1)} MB, the rest file-backed: the binaries, and LLVM once a query was JIT-compiled)${m.workers_seen ? `; ${m.workers_seen} parallel workers, peak RSS at most ${(m.worker_peak_max_kb / 1024).toFixed(1)} MB each (${(m.worker_peak_sum_kb / 1024).toFixed(1)} MB together; sampled every 10 ms in the warm-up round)` : '; no parallel workers'}.`);
   }
   const mf = R.mirror.manifest;
   if (mf) {
@@ -804,5 +804,15 @@ async function memtest() {
   process.exit(out.pass ? 0 : 1);
 }
 
-const main = process.argv.includes('--memtest') ? memtest : bench;
+// Re-renders the markdown table (and the gnuplot data) of a results JSON file.
+async function render() {
+  const f = process.argv[process.argv.indexOf('--render') + 1];
+  const R = JSON.parse(fs.readFileSync(f, 'utf8'));
+  const base = f.replace(/\.json$/, '');
+  fs.writeFileSync(`${base}.md`, markdown(R) + '\n');
+  fs.writeFileSync(`${base}.dat`, gnuplotData(R));
+  console.log(markdown(R));
+}
+
+const main = process.argv.includes('--memtest') ? memtest : process.argv.includes('--render') ? render : bench;
 main().catch((e) => { console.error(e); process.exit(2); });
