@@ -316,6 +316,5 @@ extern bool ct_scan_next(CtScan *scan, Datum *values, bool *nulls);
 extern void ct_scan_rescan(CtScan *scan);
 extern void ct_scan_end(CtScan *scan);
 extern const CtScanStats *ct_scan_stats(CtScan *scan);
-extern const char *ct_scan_location(CtScan *scan);
 
 #endif							/* CLOUDTRAIL_FDW_H */

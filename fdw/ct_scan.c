@@ -936,9 +936,3 @@ ct_scan_stats(CtScan *scan)
 	scan->stats.bad_files = scan->onerr.nskipped;
 	return &scan->stats;
 }
-
-const char *
-ct_scan_location(CtScan *scan)
-{
-	return scan->tree.start;
-}
