@@ -37,6 +37,10 @@ fixtures:
 	python3 $(srcdir)/tools/gen_fixtures.py $(CT_FIXTURES)
 	python3 $(srcdir)/tools/gen_faults.py $(CT_FIXTURES)/faults
 
+# PGXS tracks header dependencies only with --enable-depend: every object
+# depends on every header here (they are few), so a struct change rebuilds all.
+$(OBJS): $(wildcard $(srcdir)/fdw/*.h)
+
 installcheck: fixtures
 
 # ---------------------------------------------------------------------------

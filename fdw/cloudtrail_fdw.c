@@ -183,8 +183,9 @@ ct_size_tree(CtPlanInfo *fpinfo, const char *relname, CtPrune *prune)
 
 /*
  * The column a sorted scan orders by: a timestamptz column reading the
- * record's eventTime.  A pushed condition on it means no NULLs reach the
- * scan's output, so it can also serve DESC NULLS FIRST.
+ * record's eventTime.  If it is declared NOT NULL (the scan enforces that), or
+ * a pushed condition on it excludes NULLs, no NULL reaches the scan's output,
+ * so it can also serve DESC NULLS FIRST.
  */
 static void
 find_time_column(CtPlanInfo *fpinfo, Oid foreigntableid)
@@ -204,7 +205,10 @@ find_time_column(CtPlanInfo *fpinfo, Oid foreigntableid)
 		if (map.kind == CT_COL_FIELD && map.npath == 1 &&
 			(map.first_ci ? pg_strcasecmp(map.path[0], "eventTime") == 0
 			 : strcmp(map.path[0], "eventTime") == 0))
+		{
 			fpinfo->time_attno = att->attnum;
+			fpinfo->time_not_null = att->attnotnull;
+		}
 	}
 	table_close(rel, NoLock);
 
@@ -838,7 +842,7 @@ ctAnalyzeForeignTable(Relation relation, AcquireSampleRowsFunc *func,
 /* --- IMPORT FOREIGN SCHEMA ------------------------------------------------ */
 
 static const char *const cloudtrail_logs_columns =
-"eventversion text, useridentity jsonb, eventtime timestamptz, eventsource text, "
+"eventversion text, useridentity jsonb, eventtime timestamptz NOT NULL, eventsource text, "
 "eventname text, awsregion text, sourceipaddress text, useragent text, "
 "errorcode text, errormessage text, requestparameters jsonb, "
 "responseelements jsonb, additionaleventdata jsonb, requestid text, "
@@ -850,7 +854,7 @@ static const char *const cloudtrail_logs_columns =
 "tlsdetails jsonb";
 
 static const char *const cloudtrail_insights_columns =
-"eventversion text, eventtime timestamptz, awsregion text, eventid text, "
+"eventversion text, eventtime timestamptz NOT NULL, awsregion text, eventid text, "
 "eventtype text, recipientaccountid text, sharedeventid text, "
 "eventcategory text, insightdetails jsonb";
 

@@ -235,7 +235,7 @@ extern CtFile *ct_tree_files(CtTree *tree, const CtPartition *part,
 							 bool with_size, int *nfiles);
 extern void ct_report_bad(CtOnError *onerr, const char *path, int sqlerrcode,
 						  const char *what, const char *reason,
-						  const char *detail);
+						  const char *detail, const char *hint);
 
 /* ---- ct_convert.c: JSON values to column datums ---- */
 

@@ -96,7 +96,8 @@ typedef enum CtErrorKind
 	CT_ERR_JSON,				/* JSON syntax error */
 	CT_ERR_LAYOUT,				/* valid JSON, but not {"Records":[{...},...]} */
 	CT_ERR_LIMIT,				/* record too large or nested too deep */
-	CT_ERR_VALUE				/* value does not fit its column */
+	CT_ERR_VALUE,				/* value does not fit its column */
+	CT_ERR_NOT_NULL				/* no value for a column declared NOT NULL */
 } CtErrorKind;
 
 typedef struct CtError
@@ -106,6 +107,7 @@ typedef struct CtError
 	uint64_t	offset;			/* byte offset in the decompressed JSON */
 	uint64_t	record;			/* 1-based record number, or 0 if none */
 	int			sqlerrcode;		/* CT_ERR_VALUE: SQLSTATE, or 0 */
+	const char *column;			/* CT_ERR_NOT_NULL: the column's name */
 	char		msg[256];
 } CtError;
 

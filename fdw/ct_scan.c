@@ -45,6 +45,7 @@ typedef struct CtColumn
 	CtConverter conv;
 	Datum		file_value;		/* path columns: value for the current file */
 	bool		file_null;
+	bool		notnull;		/* declared NOT NULL: a missing value is an error */
 } CtColumn;
 
 /* A file to read, with the partition it is in. */
@@ -127,6 +128,7 @@ setup_column(CtScan *scan, CtColumn *col, Form_pg_attribute att)
 {
 	col->attidx = att->attnum - 1;
 	col->name = pstrdup(NameStr(att->attname));
+	col->notnull = att->attnotnull;
 	ct_column_map(RelationGetRelid(scan->rel), att, &col->map);
 	ct_converter_init(&col->conv, att->atttypid, att->atttypmod);
 }
@@ -377,6 +379,7 @@ bad_file(CtScan *scan, const CtError *err)
 	const char *what;
 	int			code;
 	char	   *detail = NULL;
+	const char *hint = NULL;
 
 	switch (err->kind)
 	{
@@ -396,12 +399,21 @@ bad_file(CtScan *scan, const CtError *err)
 			what = "invalid value in CloudTrail log file";
 			code = err->sqlerrcode ? err->sqlerrcode : ERRCODE_INVALID_TEXT_REPRESENTATION;
 			break;
+		case CT_ERR_NOT_NULL:
+			what = "missing value in CloudTrail log file";
+			code = ERRCODE_NOT_NULL_VIOLATION;
+			hint = psprintf("If records without it are expected, drop the constraint: "
+							"ALTER FOREIGN TABLE %s ALTER COLUMN %s DROP NOT NULL.",
+							quote_qualified_identifier(get_namespace_name(RelationGetNamespace(scan->rel)),
+													   RelationGetRelationName(scan->rel)),
+							quote_identifier(err->column));
+			break;
 		default:
 			what = "invalid JSON in CloudTrail log file";
 			code = ERRCODE_INVALID_TEXT_REPRESENTATION;
 			break;
 	}
-	if (err->kind == CT_ERR_VALUE)
+	if (err->kind == CT_ERR_VALUE || err->kind == CT_ERR_NOT_NULL)
 		detail = psprintf("Record %llu.", (unsigned long long) err->record);
 	else if (err->kind != CT_ERR_IO && err->kind != CT_ERR_GZIP)
 	{
@@ -413,7 +425,7 @@ bad_file(CtScan *scan, const CtError *err)
 			detail = psprintf("Byte %llu of the decompressed file.",
 							  (unsigned long long) err->offset);
 	}
-	ct_report_bad(&scan->onerr, scan->file_rel, code, what, err->msg, detail);
+	ct_report_bad(&scan->onerr, scan->file_rel, code, what, err->msg, detail, hint);
 	/* skipped: forget its rows */
 	if (scan->pending)
 		tuplestore_clear(scan->pending);
@@ -545,7 +557,7 @@ open_next_file(CtScan *scan)
 
 			MemoryContextSwitchTo(old);
 			ct_report_bad(&scan->onerr, scan->file_rel, errno_sqlstate(save),
-						  "could not open CloudTrail log file", strerror(save), NULL);
+						  "could not open CloudTrail log file", strerror(save), NULL, NULL);
 			continue;
 		}
 #ifdef POSIX_FADV_SEQUENTIAL
@@ -563,6 +575,29 @@ open_next_file(CtScan *scan)
 		MemoryContextSwitchTo(old);
 		return true;
 	}
+}
+
+/*
+ * A column declared NOT NULL has no value in this record.  The constraint is
+ * what lets a sorted scan serve NULLS FIRST without reading every file, so a
+ * record breaking it is an error, never a silent NULL.
+ */
+static bool
+missing_value(CtScan *scan, const CtColumn *col, CtError *err)
+{
+	err->kind = CT_ERR_NOT_NULL;
+	err->record = scan->recno;
+	err->sqlerrcode = ERRCODE_NOT_NULL_VIOLATION;
+	err->column = col->name;
+	if (col->map.kind == CT_COL_FIELD)
+		snprintf(err->msg, sizeof(err->msg),
+				 "column \"%s\" is declared NOT NULL, but the record has no value for it",
+				 col->name);
+	else
+		snprintf(err->msg, sizeof(err->msg),
+				 "column \"%s\" is declared NOT NULL, but the file's path has no value for it",
+				 col->name);
+	return false;
 }
 
 /* Fills values/nulls from one record; false (err set) if a value does not fit. */
@@ -604,12 +639,16 @@ convert_record(CtScan *scan, const char *p, size_t len, Datum *values,
 				found = true;
 				break;
 			default:
+				if (col->file_null && col->notnull)
+					return missing_value(scan, col, err);
 				values[a] = col->file_value;
 				nulls[a] = col->file_null;
 				continue;
 		}
 		if (!found || v.type == CT_JSON_NULL)
 		{
+			if (col->notnull)
+				return missing_value(scan, col, err);
 			values[a] = (Datum) 0;
 			nulls[a] = true;
 			continue;

@@ -172,18 +172,21 @@ parse_file_name(const char *name, CtFile *file)
 /*
  * A bad file or folder: an ERROR, or under on_error 'skip_file' a WARNING
  * (the first few) and a count.  what says what is wrong with the object at
- * path (relative to the root), reason gives the particulars.
+ * path (relative to the root), reason gives the particulars; hint, if not
+ * NULL, replaces the hint that names on_error.
  */
 void
 ct_report_bad(CtOnError *onerr, const char *path, int sqlerrcode,
-			  const char *what, const char *reason, const char *detail)
+			  const char *what, const char *reason, const char *detail,
+			  const char *hint)
 {
 	if (!onerr->skip)
 		ereport(ERROR,
 				(errcode(sqlerrcode),
 				 errmsg("%s \"%s\": %s", what, path, reason),
 				 detail ? errdetail_internal("%s", detail) : 0,
-				 errhint("Set the foreign table option on_error to 'skip_file' to skip bad files.")));
+				 errhint("%s", hint ? hint :
+						 "Set the foreign table option on_error to 'skip_file' to skip bad files.")));
 	onerr->nskipped++;
 	if (!onerr->quiet && onerr->nskipped <= CT_MAX_SKIP_WARNINGS)
 		ereport(WARNING,
@@ -255,7 +258,7 @@ entry_kind(CtTree *tree, int dfd, const char *dirrel, const char *name,
 			ct_report_bad(tree->onerr, rel, ERRCODE_UNDEFINED_FILE,
 						  "could not follow symbolic link",
 						  errno == ELOOP ? "it is part of a loop" : "it points to nothing",
-						  NULL);
+						  NULL, NULL);
 			return ENTRY_OTHER;
 		}
 		if (!inside_root(tree, real))
@@ -264,7 +267,7 @@ entry_kind(CtTree *tree, int dfd, const char *dirrel, const char *name,
 			ct_report_bad(tree->onerr, rel, ERRCODE_INSUFFICIENT_PRIVILEGE,
 						  "not following symbolic link",
 						  "it points outside the root folder",
-						  "Links are followed only to targets inside the server's root.");
+						  "Links are followed only to targets inside the server's root.", NULL);
 			return ENTRY_OTHER;
 		}
 		free(real);
@@ -335,7 +338,7 @@ list_dir(CtTree *tree, const char *rel, CtLevel level, bool files,
 
 		ct_report_bad(tree->onerr, rel[0] ? rel : ".",
 					  save == EACCES ? ERRCODE_INSUFFICIENT_PRIVILEGE : ERRCODE_UNDEFINED_FILE,
-					  "could not open folder", strerror(save), NULL);
+					  "could not open folder", strerror(save), NULL, NULL);
 		return NULL;
 	}
 	/*
@@ -359,7 +362,7 @@ list_dir(CtTree *tree, const char *rel, CtLevel level, bool files,
 
 				FreeDir(dir);
 				ct_report_bad(tree->onerr, rel[0] ? rel : ".", ERRCODE_IO_ERROR,
-							  "could not read folder", strerror(save), NULL);
+							  "could not read folder", strerror(save), NULL, NULL);
 				*n = 0;
 				return entries;
 			}

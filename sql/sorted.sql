@@ -53,14 +53,24 @@ SELECT files_read($$SELECT eventtime, eventname, awsregion, useridentity->>'user
  ORDER BY eventtime DESC LIMIT 10$$);
 SELECT files_read($$SELECT eventtime, eventname FROM cloudtrail_logs ORDER BY eventtime DESC NULLS LAST LIMIT 10$$);
 
--- DESC NULLS FIRST (the default) needs every file unless a condition excludes NULLs
+-- DESC means NULLS FIRST; IMPORT declares eventtime NOT NULL (the scan enforces
+-- it), so plain DESC reads the newest files only
 SELECT files_read($$SELECT eventtime FROM cloudtrail_logs ORDER BY eventtime DESC LIMIT 10$$);
-SELECT files_read($$SELECT eventtime FROM cloudtrail_logs WHERE eventtime > '-infinity' ORDER BY eventtime DESC LIMIT 10$$);
+-- a nullable eventtime: NULLs first needs every file, unless a condition excludes NULLs
+CREATE FOREIGN TABLE nullable_logs (eventtime timestamptz, eventname text, eventid text) SERVER trail;
+SELECT files_read($$SELECT eventtime FROM nullable_logs ORDER BY eventtime DESC LIMIT 10$$);
+SELECT files_read($$SELECT eventtime FROM nullable_logs WHERE eventtime > '-infinity' ORDER BY eventtime DESC LIMIT 10$$);
+SELECT files_read($$SELECT eventtime FROM nullable_logs ORDER BY eventtime DESC NULLS LAST LIMIT 10$$);
 -- ascending order is never offered
 SELECT files_read($$SELECT eventtime FROM cloudtrail_logs WHERE eventtime > '2018-11-15' ORDER BY eventtime LIMIT 3$$);
 
 -- the same rows in the same order as a full scan and a Sort, for many limits and filters
 SELECT q, sorted_both_ways(q) FROM (VALUES
+  ($$SELECT eventtime FROM cloudtrail_logs ORDER BY eventtime DESC LIMIT 1$$),
+  ($$SELECT eventtime, eventid FROM cloudtrail_logs ORDER BY eventtime DESC, eventid LIMIT 10$$),
+  ($$SELECT eventtime FROM cloudtrail_logs ORDER BY eventtime DESC LIMIT 120$$),
+  ($$SELECT eventtime FROM cloudtrail_logs ORDER BY eventtime DESC$$),
+  ($$SELECT eventtime, eventid FROM nullable_logs ORDER BY eventtime DESC NULLS LAST, eventid LIMIT 40$$),
   ($$SELECT eventtime FROM cloudtrail_logs ORDER BY eventtime DESC NULLS LAST LIMIT 1$$),
   ($$SELECT eventtime FROM cloudtrail_logs ORDER BY eventtime DESC NULLS LAST LIMIT 7$$),
   ($$SELECT eventtime FROM cloudtrail_logs ORDER BY eventtime DESC NULLS LAST LIMIT 50$$),
@@ -120,6 +130,13 @@ SELECT eventtime IS NULL AS null_time, count(*) FROM
   (SELECT eventtime FROM real_logs ORDER BY eventtime DESC NULLS LAST LIMIT 320) s GROUP BY 1 ORDER BY 1;
 SELECT files_read($$SELECT eventtime, eventname FROM real_logs ORDER BY eventtime DESC NULLS LAST LIMIT 3$$);
 SELECT eventtime, eventname FROM real_logs ORDER BY eventtime DESC NULLS LAST LIMIT 3;
+-- declared NOT NULL, a record without eventTime is an error, never a silent NULL;
+-- like any constraint on a foreign table it is assumed for the files not read
+CREATE FOREIGN TABLE real_notnull (eventtime timestamptz NOT NULL, eventname text) SERVER real_sorted;
+SELECT eventtime, eventname FROM real_notnull ORDER BY eventtime DESC LIMIT 3;
+SELECT eventtime, eventname FROM real_notnull ORDER BY eventtime DESC;
+\echo :LAST_ERROR_SQLSTATE
+DROP FOREIGN TABLE real_notnull;
 DROP FOREIGN TABLE real_logs;
 DROP SERVER real_sorted;
 
@@ -133,3 +150,4 @@ SELECT eventtime, eventid, delivery_time FROM skewed ORDER BY eventtime DESC NUL
 RESET cloudtrail_fdw.enable_sorted_scan;
 DROP FOREIGN TABLE skewed;
 DROP SERVER skew_trail;
+DROP FOREIGN TABLE nullable_logs;
