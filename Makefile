@@ -18,7 +18,7 @@ PGFILEDESC = "cloudtrail_fdw - foreign-data wrapper for AWS CloudTrail log mirro
 EXTENSION = cloudtrail_fdw
 DATA = cloudtrail_fdw--1.0.sql
 
-SHLIB_LINK = -lz
+SHLIB_LINK = -lz -ldeflate
 PG_CPPFLAGS = -I$(srcdir)/fdw
 
 REGRESS = setup options layout columns types seed pushdown sorted parallel resources on_error realdata privileges faults vanish
@@ -63,7 +63,7 @@ CT_UNIT_DEPS = $(CT_UNIT_SRCS) $(srcdir)/test/unit/ct_testlib.h $(srcdir)/fdw/ct
 CT_UNIT_CFLAGS = -DCT_FRONTEND -I$(srcdir)/fdw -I$(srcdir)/test/unit -Wall -Wextra -Werror -g
 # the memory-bound test counts the allocations of ct_stream.c (test_stream_json.c)
 CT_UNIT_HEAP = -DCTT_HEAP_WRAP -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=free
-CT_TEST_LIBS = -lz -ljansson
+CT_TEST_LIBS = -lz -ldeflate -ljansson
 CT_SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 CT_FUZZ_FLAGS = -DCT_FRONTEND -I$(srcdir)/fdw -I$(srcdir)/test/unit -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all

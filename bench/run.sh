@@ -41,7 +41,7 @@ say() { echo "[run.sh] $*" >&2; }
 
 # ---- what it needs -------------------------------------------------------------------------
 need_pkgs=""
-for p in jq gnuplot-nox gcc make zlib1g-dev postgresql-15 postgresql-server-dev-15 postgresql-common postgresql-client-15; do
+for p in jq gnuplot-nox gcc make zlib1g-dev libdeflate-dev postgresql-15 postgresql-server-dev-15 postgresql-common postgresql-client-15; do
   if [ "$p" = gnuplot-nox ] && command -v gnuplot >/dev/null 2>&1; then continue; fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_pkgs="$need_pkgs $p"
 done

@@ -224,6 +224,7 @@ extern bool ct_keep_dir(const CtPrune *p, CtLevel level, const char *name,
 						const CtPartition *cur);
 extern bool ct_keep_partition(const CtPrune *p, const CtPartition *part);
 extern bool ct_keep_file(const CtPrune *p, TimestampTz delivery);
+extern bool ct_prune_has_raw(const CtPrune *p);
 extern bool ct_keep_record_raw(const CtPrune *p, const char *rec, size_t len);
 extern bool ct_keep_record(const CtPrune *p, const CtRecord *rec);
 extern char *ct_time_window_string(const CtPrune *p);

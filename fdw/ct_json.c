@@ -260,10 +260,11 @@ record_add(CtRecord *rec, const CtValue *key, const CtValue *val)
 /*
  * Validates exactly one JSON value (with surrounding whitespace) in [p, end).
  * When rec is given, the value must be an object and its top-level members
- * are added to rec.
+ * are added to rec.  When used is given, the value may be followed by
+ * anything: *used is set to the length up to its end.
  */
 static bool
-scan_document(Scanner *sc, CtRecord *rec)
+scan_document(Scanner *sc, CtRecord *rec, size_t *used)
 {
 	char		stack[CT_MAX_DEPTH + 1];
 	int			depth = 0;
@@ -353,6 +354,11 @@ scan_document(Scanner *sc, CtRecord *rec)
 		{
 			if (depth == 0)
 			{
+				if (used)
+				{
+					*used = sc->p - sc->start;
+					return true;
+				}
 				skip_ws(sc);
 				if (sc->p != sc->end)
 					return fail(sc, "unexpected data after the JSON value");
@@ -425,7 +431,7 @@ ct_json_validate(const char *p, size_t len, CtError *err)
 	sc.start = sc.p = (const unsigned char *) p;
 	sc.end = sc.start + len;
 	sc.err = err;
-	return scan_document(&sc, NULL);
+	return scan_document(&sc, NULL, NULL);
 }
 
 bool
@@ -437,7 +443,25 @@ ct_json_index_record(const char *p, size_t len, CtRecord *rec, CtError *err)
 	sc.start = sc.p = (const unsigned char *) p;
 	sc.end = sc.start + len;
 	sc.err = err;
-	return scan_document(&sc, rec);
+	return scan_document(&sc, rec, NULL);
+}
+
+/*
+ * As ct_json_index_record, for the record that starts at p and ends anywhere
+ * before p + avail: *len is set to its length.  This is the splitter and the
+ * validator in one pass, for text that is all in memory.
+ */
+bool
+ct_json_index_prefix(const char *p, size_t avail, CtRecord *rec, size_t *len,
+					 CtError *err)
+{
+	Scanner		sc;
+
+	rec->nmembers = 0;
+	sc.start = sc.p = (const unsigned char *) p;
+	sc.end = sc.start + avail;
+	sc.err = err;
+	return scan_document(&sc, rec, len);
 }
 
 void

@@ -54,6 +54,8 @@ typedef struct CtRecord
 extern bool ct_json_validate(const char *p, size_t len, CtError *err);
 extern bool ct_json_index_record(const char *p, size_t len, CtRecord *rec,
 								 CtError *err);
+extern bool ct_json_index_prefix(const char *p, size_t avail, CtRecord *rec,
+								 size_t *len, CtError *err);
 extern void ct_json_record_free(CtRecord *rec);
 
 extern bool ct_json_string_equals(const CtValue *str, const char *s,

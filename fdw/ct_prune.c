@@ -363,6 +363,18 @@ ct_keep_file(const CtPrune *p, TimestampTz delivery)
 /* --- records -------------------------------------------------------------- */
 
 /* Before parsing: false if the raw bytes show the record cannot match. */
+/* Does ct_keep_record_raw check anything? */
+bool
+ct_prune_has_raw(const CtPrune *p)
+{
+	ListCell   *lc;
+
+	foreach(lc, p->strings)
+		if (((CtStrCond *) lfirst(lc))->raw_ok)
+			return true;
+	return false;
+}
+
 bool
 ct_keep_record_raw(const CtPrune *p, const char *rec, size_t len)
 {

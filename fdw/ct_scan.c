@@ -565,6 +565,13 @@ open_next_file(CtScan *scan)
 #endif
 		scan->stats.files++;
 		scan->stream = ct_stream_open(read_fd, &scan->fd, ref->file.gzip);
+
+		/*
+		 * Every record will be parsed unless a raw-bytes check can reject it
+		 * first: then split and index records in one pass.
+		 */
+		if (!(scan->prune && ct_prune_has_raw(scan->prune)))
+			ct_stream_set_index(scan->stream, &scan->rec);
 		memset(&err, 0, sizeof(err));
 		if (!set_path_values(scan, &ref->file, &err))
 		{
@@ -605,7 +612,8 @@ static bool
 convert_record(CtScan *scan, const char *p, size_t len, Datum *values,
 			   bool *nulls, CtError *err)
 {
-	if (!ct_json_index_record(p, len, &scan->rec, err))
+	if (!ct_stream_indexed(scan->stream) &&
+		!ct_json_index_record(p, len, &scan->rec, err))
 	{
 		err->offset += ct_stream_offset(scan->stream, p);
 		err->record = scan->recno;
