@@ -12,7 +12,7 @@
 #   BENCH_MIRROR=/srv/ct-bench   the mirror (must be readable by the postgres user)
 #   BENCH_SKIP_GEN=0        1: never (re)generate the mirror
 #   BENCH_GEN_ARGS=""       arguments for gen_mirror.py (e.g. "--days 2 --regions 2")
-#   BENCH_ENGINES=cloudtrail_fdw,duckdb,pg_copy,jq,zlib_floor_1t,zlib_floor_2t
+#   BENCH_ENGINES=cloudtrail_fdw,duckdb,pg_copy,jq,zlib_floor_1t,zlib_floor_2t,libdeflate_floor_1t
 #   BENCH_JQ_ROUNDS=$BENCH_ROUNDS  timed rounds for jq (the slow one); BENCH_JQ_WARMUP=0
 #   BENCH_FDW_PARALLEL=""   e.g. "2" or "0,2": extra cloudtrail_fdw engines run with
 #                           SET max_parallel_workers_per_gather = N
@@ -70,7 +70,7 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   $SUDO make -C "$ROOT" -s install >&2
 fi
 
-gcc -O2 -Wall -o "$BENCH_DIR/inflate_floor" "$BENCH_DIR/inflate_floor.c" -lz -lpthread
+gcc -O2 -Wall -o "$BENCH_DIR/inflate_floor" "$BENCH_DIR/inflate_floor.c" -lz -ldeflate -lpthread
 
 # ---- the mirror ---------------------------------------------------------------------------------
 if [ "${BENCH_SKIP_GEN:-0}" != 1 ]; then

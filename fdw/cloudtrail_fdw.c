@@ -289,6 +289,7 @@ ctGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 	CtPlanInfo *fpinfo = palloc0(sizeof(CtPlanInfo));
 	ListCell   *lc;
 	double		pages;
+	List	   *selective = NIL;	/* clauses the file selection has not applied */
 
 	baserel->fdw_private = fpinfo;
 	ct_get_options(foreigntableid, &fpinfo->opts);
@@ -324,8 +325,15 @@ ctGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 		fpinfo->ntuples = clamp_row_est(baserel->tuples / baserel->pages * pages);
 	else
 		fpinfo->ntuples = clamp_row_est(fpinfo->json_bytes / CT_RECORD_BYTES);
+	foreach(lc, baserel->baserestrictinfo)
+	{
+		RestrictInfo *rinfo = lfirst_node(RestrictInfo, lc);
+
+		if (!ct_clause_prunes_files(fpinfo->conds, rinfo))
+			selective = lappend(selective, rinfo);
+	}
 	baserel->rows = clamp_row_est(fpinfo->ntuples *
-								  clauselist_selectivity(root, baserel->baserestrictinfo,
+								  clauselist_selectivity(root, selective,
 														 0, JOIN_INNER, NULL));
 }
 

@@ -103,6 +103,7 @@ typedef struct CtCond
 	CtColumnMap key;			/* CT_TARGET_STRING/EVENTTIME: where the value is */
 	Expr	   *arg;
 	char	   *label;			/* for EXPLAIN */
+	RestrictInfo *rinfo;		/* the clause it came from (planning only) */
 } CtCond;
 
 extern bool ct_enable_pushdown;
@@ -113,6 +114,7 @@ extern List *ct_extract_conds(PlannerInfo *root, RelOptInfo *baserel,
 extern List *ct_conds_to_private(List *conds, List **fdw_exprs);
 extern List *ct_conds_from_private(List *priv, List *fdw_exprs);
 extern bool ct_conds_need_runtime(List *conds);
+extern bool ct_clause_prunes_files(List *conds, RestrictInfo *rinfo);
 
 /* ---- ct_tree.c: which files a scan reads ---- */
 

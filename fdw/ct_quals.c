@@ -42,6 +42,7 @@ typedef struct ExtractContext
 	Index		varno;
 	Relation	rel;
 	List	   *conds;
+	RestrictInfo *rinfo;		/* the clause being classified */
 } ExtractContext;
 
 /* The value side: no column of this scan, nothing volatile. */
@@ -192,6 +193,7 @@ add_cond(ExtractContext *cx, CtTarget target, CtOp op, CtColumnMap *map,
 	if (map)
 		c->key = *map;
 	c->arg = arg;
+	c->rinfo = cx->rinfo;
 	if (op == CT_OP_PREFIX)
 		c->label = psprintf("%s LIKE %s", label, shown_value);
 	else if (op == CT_OP_IN)
@@ -515,6 +517,7 @@ ct_extract_conds(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 
 		if (ri->pseudoconstant)
 			continue;
+		cx.rinfo = ri;
 		if (IsA(clause, OpExpr))
 		{
 			set_opfuncid((OpExpr *) clause);
@@ -527,6 +530,32 @@ ct_extract_conds(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 	}
 	table_close(cx.rel, NoLock);
 	return cx.conds;
+}
+
+/*
+ * Is the clause applied by file selection alone, at plan time?  A constant
+ * condition on a path column selects exactly the files whose rows pass it,
+ * and a constant range on eventtime selects by delivery time the files that
+ * hold nearly only passing rows: the row estimate from the selected files'
+ * size already reflects them, and their selectivity must not count twice.
+ */
+bool
+ct_clause_prunes_files(List *conds, RestrictInfo *rinfo)
+{
+	ListCell   *lc;
+
+	foreach(lc, conds)
+	{
+		CtCond	   *c = lfirst(lc);
+
+		if (c->rinfo != rinfo || !IsA(c->arg, Const))
+			continue;
+		if (c->target != CT_TARGET_EVENTTIME && c->target != CT_TARGET_STRING)
+			return true;
+		if (c->target == CT_TARGET_EVENTTIME && c->op != CT_OP_EQ && c->op != CT_OP_IN)
+			return true;
+	}
+	return false;
 }
 
 /* Does any condition need a value only known when the scan starts? */

@@ -1,13 +1,14 @@
 /*-------------------------------------------------------------------------
  *
  * ct_stream.c
- *		Decompress one log file as a stream and split the records of its
- *		{"Records":[...]} envelope one at a time.
+ *		Decompress one log file (whole with libdeflate, or as a zlib stream)
+ *		and split the records of its {"Records":[...]} envelope one at a time.
  *
  * The splitter only tracks strings and nesting to find where a record ends;
  * every record it returns is validated in full by ct_json.c before any value
- * is used, and the envelope around the records is checked here, so no
- * malformed byte goes unnoticed.
+ * is used (in the same pass, when the caller asks for records indexed and
+ * the file is in memory), and the envelope around the records is checked
+ * here, so no malformed byte goes unnoticed.
  *
  * Nothing here calls ereport: failures come back as CtError so the caller can
  * name the file and apply on_error.  Works in the backend and stand-alone.

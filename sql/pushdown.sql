@@ -189,6 +189,28 @@ SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT count(*) FROM cloudtrail_logs
  WHERE eventtime > now() - interval '7 days'$$);
 SELECT count(*) FROM cloudtrail_logs WHERE eventtime > now() - interval '7 days';
 
+-- row estimates: conditions that selected the files are not counted again
+CREATE FUNCTION scan_rows(q text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE
+  plan json;
+BEGIN
+  EXECUTE 'EXPLAIN (FORMAT JSON) ' || q INTO plan;
+  RETURN plan->0->'Plan'->>'Plan Rows';
+END
+$$;
+CREATE FOREIGN TABLE all_partitions (eventname text, account_id text, region text, delivery_date date)
+  SERVER trail;
+CREATE FOREIGN TABLE one_partition (eventname text, account_id text, region text, delivery_date date)
+  SERVER trail OPTIONS (location 'AWSLogs/111122223333/CloudTrail/eu-west-1/2018/11/14');
+SELECT scan_rows($$SELECT * FROM all_partitions WHERE account_id = '111122223333'
+   AND region = 'eu-west-1' AND delivery_date = '2018-11-14'$$)
+     = scan_rows('SELECT * FROM one_partition') AS path_conditions_counted_once,
+   scan_rows('SELECT * FROM one_partition') > 1 AS more_than_one_row;
+-- a record-level condition still has its selectivity
+SELECT scan_rows($$SELECT * FROM one_partition WHERE eventname = 'ConsoleLogin'$$)
+     < scan_rows('SELECT * FROM one_partition') AS record_condition_counted;
+DROP FOREIGN TABLE one_partition, all_partitions;
+
 -- EXPLAIN in every format
 SELECT explain_filter($$EXPLAIN (COSTS OFF, FORMAT JSON) SELECT * FROM cloudtrail_logs
  WHERE eventname IN ('ConsoleLogin', 'ListBuckets') AND eventtime >= '2018-11-15' AND account_id = '111122223333'$$);
