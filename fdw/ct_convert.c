@@ -41,8 +41,6 @@
 
 #include "cloudtrail_fdw.h"
 
-static bool push_value(JsonbParseState **state, const CtValue *v,
-					   JsonbIteratorToken tok, CtError *err);
 
 static bool
 value_error(CtError *err, int sqlerrcode, const char *fmt,...)
@@ -755,56 +753,59 @@ scalar_jsonb(const CtValue *v, JsonbValue *jv, CtError *err)
 	}
 }
 
-static bool
-push_container(JsonbParseState **state, const CtValue *v, CtError *err,
-			   JsonbValue **result)
+/*
+ * Pushes the validated JSON value at p (ending before end) into the jsonb
+ * being built, as tok if it is a scalar, and returns the position just past
+ * it; NULL (err set) if it cannot be jsonb.  One pass: a nested container is
+ * read as it is pushed, never stepped over first.
+ */
+static const char *
+push_json(JsonbParseState **state, const char *p, const char *end,
+		  JsonbIteratorToken tok, CtError *err, JsonbValue **result)
 {
-	const char *end = v->p + v->len;
-	const char *p = ct_json_skip_ws(v->p + 1, end);
-	bool		is_object = (v->type == CT_JSON_OBJECT);
+	bool		is_object;
 
+	if (*p != '{' && *p != '[')
+	{
+		CtValue		v = ct_json_value_at(p, end);
+		JsonbValue	jv;
+
+		if (!scalar_jsonb(&v, &jv, err))
+			return NULL;
+		pushJsonbValue(state, tok, &jv);
+		return p + v.len;
+	}
+
+	is_object = (*p == '{');
 	check_stack_depth();
 	CHECK_FOR_INTERRUPTS();
 	pushJsonbValue(state, is_object ? WJB_BEGIN_OBJECT : WJB_BEGIN_ARRAY, NULL);
+	p = ct_json_skip_ws(p + 1, end);
 	while (p < end && *p != '}' && *p != ']')
 	{
-		CtValue		item;
-
 		if (is_object)
 		{
 			CtValue		key = ct_json_value_at(p, end);
 			JsonbValue	jk;
 
 			if (!scalar_jsonb(&key, &jk, err))
-				return false;
+				return NULL;
 			pushJsonbValue(state, WJB_KEY, &jk);
 			p = ct_json_skip_ws(p + key.len, end);
 			p = ct_json_skip_ws(p + 1, end);	/* the ':' */
 		}
-		item = ct_json_value_at(p, end);
-		if (!push_value(state, &item, is_object ? WJB_VALUE : WJB_ELEM, err))
-			return false;
-		p = ct_json_skip_ws(p + item.len, end);
+		p = push_json(state, p, end, is_object ? WJB_VALUE : WJB_ELEM, err, NULL);
+		if (p == NULL)
+			return NULL;
+		p = ct_json_skip_ws(p, end);
 		if (p < end && *p == ',')
 			p = ct_json_skip_ws(p + 1, end);
 	}
-	*result = pushJsonbValue(state, is_object ? WJB_END_OBJECT : WJB_END_ARRAY, NULL);
-	return true;
-}
-
-static bool
-push_value(JsonbParseState **state, const CtValue *v, JsonbIteratorToken tok,
-		   CtError *err)
-{
-	JsonbValue	jv;
-	JsonbValue *unused;
-
-	if (v->type == CT_JSON_OBJECT || v->type == CT_JSON_ARRAY)
-		return push_container(state, v, err, &unused);
-	if (!scalar_jsonb(v, &jv, err))
-		return false;
-	pushJsonbValue(state, tok, &jv);
-	return true;
+	if (result)
+		*result = pushJsonbValue(state, is_object ? WJB_END_OBJECT : WJB_END_ARRAY, NULL);
+	else
+		pushJsonbValue(state, is_object ? WJB_END_OBJECT : WJB_END_ARRAY, NULL);
+	return p + 1;				/* past the closing '}' or ']' */
 }
 
 /* jsonb of a validated value; *ok is false (and err set) if it cannot be one. */
@@ -817,7 +818,7 @@ ct_jsonb_from_value(const CtValue *v, CtError *err, bool *ok)
 	*ok = false;
 	if (v->type == CT_JSON_OBJECT || v->type == CT_JSON_ARRAY)
 	{
-		if (!push_container(&state, v, err, &res))
+		if (push_json(&state, v->p, v->p + v->len, WJB_ELEM, err, &res) == NULL)
 			return (Datum) 0;
 	}
 	else

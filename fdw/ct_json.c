@@ -483,6 +483,22 @@ ct_json_skip_ws(const char *p, const char *end)
 	return p;
 }
 
+/* Steps over the rest of a validated string; p is just past its opening '"'. */
+static inline const char *
+skip_string_body(const char *p, const char *end)
+{
+	for (;;)
+	{
+		p = (const char *) ct_find_string_special((const unsigned char *) p,
+												  (const unsigned char *) end, false);
+		if (p >= end)
+			return end;
+		if (*p == '"')
+			return p + 1;
+		p += 2;					/* a backslash and the character it escapes */
+	}
+}
+
 /* Steps over one value of validated JSON starting at p. */
 const char *
 ct_json_skip(const char *p, const char *end)
@@ -490,16 +506,7 @@ ct_json_skip(const char *p, const char *end)
 	int			depth = 0;
 
 	if (*p == '"')
-	{
-		for (p++; p < end; p++)
-		{
-			if (*p == '\\')
-				p++;
-			else if (*p == '"')
-				return p + 1;
-		}
-		return end;
-	}
+		return skip_string_body(p + 1, end);
 	if (*p != '{' && *p != '[')
 	{
 		while (p < end && *p != ',' && *p != '}' && *p != ']' && !IS_WS(*p))
@@ -511,11 +518,7 @@ ct_json_skip(const char *p, const char *end)
 		char		c = *p;
 
 		if (c == '"')
-		{
-			for (p++; p < end && *p != '"'; p++)
-				if (*p == '\\')
-					p++;
-		}
+			p = skip_string_body(p + 1, end) - 1;
 		else if (c == '{' || c == '[')
 			depth++;
 		else if ((c == '}' || c == ']') && --depth == 0)
