@@ -236,6 +236,10 @@ extern void ct_tree_open(CtTree *tree, const CtOptions *opts, CtOnError *onerr);
 extern List *ct_tree_partitions(CtTree *tree);
 extern CtFile *ct_tree_files(CtTree *tree, const CtPartition *part,
 							 bool with_size, int *nfiles);
+typedef void (*CtPartitionFn) (const CtPartition *part, const CtFile *files,
+							   int nfiles, void *arg);
+extern int	ct_tree_walk(CtTree *tree, const struct CtPrune *prune, bool with_size,
+						 CtPartitionFn fn, void *arg);
 extern void ct_report_bad(CtOnError *onerr, const char *path, int sqlerrcode,
 						  const char *what, const char *reason,
 						  const char *detail, const char *hint);

@@ -82,6 +82,49 @@ add_string(StringInfo pool, const char *s)
 	return off;
 }
 
+/* The list being made, in the leader's memory, before it goes to DSM. */
+typedef struct ListBuild
+{
+	StringInfoData pool;
+	SharedPart *parts;
+	int			nparts;
+	int			partcap;
+	SharedFile *files;
+	int			nfiles;
+	int			filecap;
+} ListBuild;
+
+static void
+add_partition(const CtPartition *p, const CtFile *files, int n, void *arg)
+{
+	ListBuild  *b = arg;
+
+	if (b->nparts == b->partcap)
+	{
+		b->partcap *= 2;
+		b->parts = repalloc_huge(b->parts, sizeof(SharedPart) * b->partcap);
+	}
+	b->parts[b->nparts].dir = add_string(&b->pool, p->dir);
+	b->parts[b->nparts].org = add_string(&b->pool, p->org);
+	b->parts[b->nparts].account = add_string(&b->pool, p->account);
+	b->parts[b->nparts].region = add_string(&b->pool, p->region);
+	b->parts[b->nparts].date = p->date;
+	for (int i = 0; i < n; i++)
+	{
+		if (b->nfiles == b->filecap)
+		{
+			b->filecap *= 2;
+			b->files = repalloc_huge(b->files, sizeof(SharedFile) * b->filecap);
+		}
+		b->files[b->nfiles].part = b->nparts;
+		b->files[b->nfiles].name = add_string(&b->pool, files[i].name);
+		b->files[b->nfiles].delivery = files[i].delivery;
+		b->files[b->nfiles].gzip = files[i].gzip;
+		b->nfiles++;
+	}
+	b->nparts++;
+}
+
 /*
  * Leader: lists the files the scan will read (pruned as prune says) into a
  * new DSM segment.  Returns the segment; *shared points into it.
@@ -96,14 +139,7 @@ ct_shared_build(Relation rel, CtPrune *prune, CtShared **shared)
 	CtOptions	opts;
 	CtOnError	onerr = {0};
 	CtTree		tree;
-	List	   *parts;
-	ListCell   *lc;
-	StringInfoData pool;
-	SharedPart *sparts;
-	SharedFile *sfiles;
-	int			nfiles = 0;
-	int			cap = 256;
-	int			ipart = 0;
+	ListBuild	b;
 	Size		size;
 	dsm_segment *seg;
 	CtShared   *sh;
@@ -112,56 +148,31 @@ ct_shared_build(Relation rel, CtPrune *prune, CtShared **shared)
 	onerr.skip = opts.skip_bad_files;
 	onerr.relname = RelationGetRelationName(rel);
 	ct_tree_open(&tree, &opts, &onerr);
-	tree.prune = (prune && ct_prune_active(prune)) ? prune : NULL;
-	parts = ct_tree_partitions(&tree);
 
-	initStringInfo(&pool);
-	sparts = palloc(sizeof(SharedPart) * Max(list_length(parts), 1));
-	sfiles = palloc(sizeof(SharedFile) * cap);
-	foreach(lc, parts)
-	{
-		CtPartition *p = lfirst(lc);
-		int			n;
-		CtFile	   *files = ct_tree_files(&tree, p, false, &n);
-
-		sparts[ipart].dir = add_string(&pool, p->dir);
-		sparts[ipart].org = add_string(&pool, p->org);
-		sparts[ipart].account = add_string(&pool, p->account);
-		sparts[ipart].region = add_string(&pool, p->region);
-		sparts[ipart].date = p->date;
-		for (int i = 0; i < n; i++)
-		{
-			if (nfiles == cap)
-			{
-				cap *= 2;
-				sfiles = repalloc_huge(sfiles, sizeof(SharedFile) * cap);
-			}
-			sfiles[nfiles].part = ipart;
-			sfiles[nfiles].name = add_string(&pool, files[i].name);
-			sfiles[nfiles].delivery = files[i].delivery;
-			sfiles[nfiles].gzip = files[i].gzip;
-			nfiles++;
-		}
-		ipart++;
-		CHECK_FOR_INTERRUPTS();
-	}
+	initStringInfo(&b.pool);
+	b.nparts = b.nfiles = 0;
+	b.partcap = 16;
+	b.filecap = 256;
+	b.parts = palloc(sizeof(SharedPart) * b.partcap);
+	b.files = palloc(sizeof(SharedFile) * b.filecap);
+	ct_tree_walk(&tree, prune, false, add_partition, &b);
 
 	size = offsetof(CtShared, data) +
-		MAXALIGN(sizeof(SharedPart) * ipart) +
-		MAXALIGN(sizeof(SharedFile) * nfiles) + pool.len;
+		MAXALIGN(sizeof(SharedPart) * b.nparts) +
+		MAXALIGN(sizeof(SharedFile) * b.nfiles) + b.pool.len;
 	MemoryContextSwitchTo(old);
 	seg = dsm_create(size, 0);
 	sh = dsm_segment_address(seg);
 	pg_atomic_init_u32(&sh->next_file, 0);
 	for (int i = 0; i < CT_NSTATS; i++)
 		pg_atomic_init_u64(&sh->stats[i], 0);
-	sh->nparts = ipart;
-	sh->nfiles = nfiles;
-	sh->files_off = MAXALIGN(sizeof(SharedPart) * ipart);
-	sh->strings_off = sh->files_off + MAXALIGN(sizeof(SharedFile) * nfiles);
-	memcpy(shared_parts(sh), sparts, sizeof(SharedPart) * ipart);
-	memcpy(shared_files(sh), sfiles, sizeof(SharedFile) * nfiles);
-	memcpy(shared_strings(sh), pool.data, pool.len);
+	sh->nparts = b.nparts;
+	sh->nfiles = b.nfiles;
+	sh->files_off = MAXALIGN(sizeof(SharedPart) * b.nparts);
+	sh->strings_off = sh->files_off + MAXALIGN(sizeof(SharedFile) * b.nfiles);
+	memcpy(shared_parts(sh), b.parts, sizeof(SharedPart) * b.nparts);
+	memcpy(shared_files(sh), b.files, sizeof(SharedFile) * b.nfiles);
+	memcpy(shared_strings(sh), b.pool.data, b.pool.len);
 	MemoryContextDelete(cxt);
 	*shared = sh;
 	return seg;

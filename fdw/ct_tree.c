@@ -574,6 +574,32 @@ ct_tree_files(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles
 }
 
 /*
+ * Calls fn for every partition the tree selects (pruned by prune, if it
+ * prunes anything), with the partition's files.  Planning (to size the scan)
+ * and the leader of a parallel scan (to share its file list) walk a whole
+ * scan this way.  Returns the number of partitions.
+ */
+int
+ct_tree_walk(CtTree *tree, const CtPrune *prune, bool with_size,
+			 CtPartitionFn fn, void *arg)
+{
+	List	   *parts;
+	ListCell   *lc;
+
+	tree->prune = (prune && ct_prune_active(prune)) ? prune : NULL;
+	parts = ct_tree_partitions(tree);
+	foreach(lc, parts)
+	{
+		int			n;
+		CtFile	   *files = ct_tree_files(tree, lfirst(lc), with_size, &n);
+
+		fn(lfirst(lc), files, n, arg);
+		CHECK_FOR_INTERRUPTS();
+	}
+	return list_length(parts);
+}
+
+/*
  * Resolves the root and the location, and works out where in the layout the
  * walk starts.  Errors here are about the configuration, never skipped.
  */

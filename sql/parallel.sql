@@ -6,27 +6,8 @@ SET timezone = 'UTC';
 SET datestyle = 'ISO, YMD';
 
 -- runs a query in a parallel plan and in a serial one: rows, agreement, and the plan used
-CREATE FUNCTION parallel_both_ways(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  n bigint;
-  a text;
-  b text;
-  plan text;
-  parallel boolean := false;
-BEGIN
-  PERFORM set_config('max_parallel_workers_per_gather', '2', true);
-  FOR plan IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
-    parallel := parallel OR plan ~ 'Parallel Foreign Scan';
-  END LOOP;
-  EXECUTE format('SELECT count(*), md5(coalesce(string_agg(x::text, E''\n'' ORDER BY x::text), '''')) FROM (%s) x', q)
-    INTO n, a;
-  PERFORM set_config('max_parallel_workers_per_gather', '0', true);
-  EXECUTE format('SELECT md5(coalesce(string_agg(x::text, E''\n'' ORDER BY x::text), '''')) FROM (%s) x', q)
-    INTO b;
-  RETURN n || ' rows, ' || CASE WHEN a = b THEN 'same' ELSE 'DIFFERENT' END
-    || CASE WHEN parallel THEN ', parallel' ELSE ', serial' END;
-END
-$$;
+CREATE FUNCTION parallel_both_ways(q text) RETURNS text LANGUAGE sql
+  AS $$ SELECT two_ways(q, 'max_parallel_workers_per_gather', '2', '0', false, 'Parallel Foreign Scan') $$;
 
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;

@@ -7,22 +7,8 @@ SET datestyle = 'ISO, YMD';
 \pset null '(null)'
 
 -- runs a query with pushdown on and off: its row count, and whether both agree
-CREATE FUNCTION both_ways(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  n bigint;
-  a text;
-  b text;
-BEGIN
-  PERFORM set_config('cloudtrail_fdw.enable_pushdown', 'on', true);
-  EXECUTE format('SELECT count(*), md5(coalesce(string_agg(x::text, E''\n'' ORDER BY x::text), '''')) FROM (%s) x', q)
-    INTO n, a;
-  PERFORM set_config('cloudtrail_fdw.enable_pushdown', 'off', true);
-  EXECUTE format('SELECT md5(coalesce(string_agg(x::text, E''\n'' ORDER BY x::text), '''')) FROM (%s) x', q)
-    INTO b;
-  PERFORM set_config('cloudtrail_fdw.enable_pushdown', 'on', true);
-  RETURN n || CASE WHEN a = b THEN ' rows, same both ways' ELSE ' rows, DIFFERENT' END;
-END
-$$;
+CREATE FUNCTION both_ways(q text) RETURNS text LANGUAGE sql
+  AS $$ SELECT two_ways(q, 'cloudtrail_fdw.enable_pushdown', 'on', 'off') $$;
 
 -- what was read, from EXPLAIN ANALYZE, without sizes
 CREATE FUNCTION scan_counts(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$

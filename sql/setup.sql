@@ -43,3 +43,34 @@ BEGIN
   END LOOP;
 END
 $$;
+
+-- runs q with a setting at two values: its row count, whether both runs give
+-- the same rows (in the same order, if ordered), and whether the plan under
+-- the first value has a line matching marker
+CREATE FUNCTION two_ways(q text, setting text, first text, second text,
+                         ordered boolean DEFAULT false, marker text DEFAULT NULL)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  n bigint;
+  a text;
+  b text;
+  ln text;
+  seen boolean := false;
+  agg text := CASE WHEN ordered THEN $a$string_agg(x::text, E'\n')$a$
+                   ELSE $a$string_agg(x::text, E'\n' ORDER BY x::text)$a$ END;
+  old text := current_setting(setting);
+BEGIN
+  PERFORM set_config(setting, first, true);
+  IF marker IS NOT NULL THEN
+    FOR ln IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+      seen := seen OR ln ~ marker;
+    END LOOP;
+  END IF;
+  EXECUTE format($f$SELECT count(*), md5(coalesce(%s, '')) FROM (%s) x$f$, agg, q) INTO n, a;
+  PERFORM set_config(setting, second, true);
+  EXECUTE format($f$SELECT md5(coalesce(%s, '')) FROM (%s) x$f$, agg, q) INTO b;
+  PERFORM set_config(setting, old, true);
+  RETURN n || ' rows, ' || CASE WHEN a = b THEN 'same' ELSE 'DIFFERENT' END
+    || CASE WHEN marker IS NULL THEN '' WHEN seen THEN ', ' || marker ELSE ', no ' || marker END;
+END
+$$;

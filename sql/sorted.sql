@@ -8,26 +8,8 @@ SET datestyle = 'ISO, YMD';
 \pset null '(null)'
 
 -- runs a query with the sorted scan on and off: rows, and whether both agree in order
-CREATE FUNCTION sorted_both_ways(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  n bigint;
-  a text[];
-  b text[];
-  plan text;
-BEGIN
-  EXECUTE 'EXPLAIN (COSTS OFF) ' || q INTO plan;  -- first line only
-  FOR plan IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
-    EXIT WHEN plan ~ 'Scan Order';
-  END LOOP;
-  PERFORM set_config('cloudtrail_fdw.enable_sorted_scan', 'on', true);
-  EXECUTE format('SELECT count(*), array_agg(x::text) FROM (%s) x', q) INTO n, a;
-  PERFORM set_config('cloudtrail_fdw.enable_sorted_scan', 'off', true);
-  EXECUTE format('SELECT array_agg(x::text) FROM (%s) x', q) INTO b;
-  PERFORM set_config('cloudtrail_fdw.enable_sorted_scan', 'on', true);
-  RETURN n || ' rows, ' || CASE WHEN a IS NOT DISTINCT FROM b THEN 'same order' ELSE 'DIFFERENT' END
-    || CASE WHEN plan ~ 'Scan Order' THEN ', sorted scan' ELSE ', no sorted scan' END;
-END
-$$;
+CREATE FUNCTION sorted_both_ways(q text) RETURNS text LANGUAGE sql
+  AS $$ SELECT two_ways(q, 'cloudtrail_fdw.enable_sorted_scan', 'on', 'off', true, 'Scan Order') $$;
 
 CREATE FUNCTION files_read(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
