@@ -114,6 +114,9 @@ struct CtScan
 	TimestampTz emitted_key;
 	TupleTableSlot *sort_slot;
 
+	/* buffers of files inflated whole, kept from one file to the next */
+	CtStreamBuffers bufs;
+
 	/* on_error 'skip_file': rows of the current file wait here */
 	Tuplestorestate *pending;
 	TupleTableSlot *pending_slot;
@@ -157,6 +160,7 @@ ct_scan_begin(Relation rel, bool all_columns, Bitmapset *attrs_used, bool quiet,
 	scan->tupdesc = RelationGetDescr(rel);
 	scan->fd = -1;
 	scan->shared = shared;
+	scan->bufs.cxt = cxt;
 
 	ct_get_options(RelationGetRelid(rel), &scan->opts);
 	scan->onerr.skip = scan->opts.skip_bad_files;
@@ -564,7 +568,7 @@ open_next_file(CtScan *scan)
 		(void) posix_fadvise(scan->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
 		scan->stats.files++;
-		scan->stream = ct_stream_open(read_fd, &scan->fd, ref->file.gzip);
+		scan->stream = ct_stream_open(read_fd, &scan->fd, ref->file.gzip, &scan->bufs);
 
 		/*
 		 * Every record will be parsed unless a raw-bytes check can reject it

@@ -58,8 +58,9 @@ struct CtStream
 
 	/* whole-file inflation (see inflate_whole) */
 	bool		whole_tried;
-	bool		whole;			/* buf holds the whole decompressed file */
-	unsigned char *whole_in;	/* the file's bytes, left to zlib if need be */
+	bool		whole;			/* buf is bufs->out, the whole decompressed file */
+	CtStreamBuffers *bufs;		/* the caller's, or own */
+	CtStreamBuffers own;
 
 	/* decompressed window: buf[keep, end) is still needed */
 	char	   *buf;
@@ -140,8 +141,13 @@ ct_zfree(voidpf opaque, voidpf address)
 	ct_free(address);
 }
 
+/*
+ * Opens a stream over readfn.  bufs (may be NULL) are buffers kept by the
+ * caller across files; the window and the zlib input chunk are allocated
+ * only if the file is streamed.
+ */
 CtStream *
-ct_stream_open(CtReadFn readfn, void *arg, bool gzip)
+ct_stream_open(CtReadFn readfn, void *arg, bool gzip, CtStreamBuffers *bufs)
 {
 	CtStream   *s = ct_alloc(sizeof(CtStream));
 
@@ -151,10 +157,8 @@ ct_stream_open(CtReadFn readfn, void *arg, bool gzip)
 	s->readfn = readfn;
 	s->readarg = arg;
 	s->gzip = gzip;
-	s->cap = 2 * CT_READ_CHUNK;
-	s->buf = ct_alloc(s->cap);
-	if (gzip)
-		s->inbuf = ct_alloc(CT_READ_CHUNK);
+	s->own.cxt = s->cxt;
+	s->bufs = bufs ? bufs : &s->own;
 	s->state = ST_BEGIN;
 	return s;
 }
@@ -168,9 +172,12 @@ ct_stream_close(CtStream *s)
 		inflateEnd(&s->z);
 	if (s->inbuf)
 		ct_free(s->inbuf);
-	if (s->whole_in)
-		ct_free(s->whole_in);
-	ct_free(s->buf);
+	if (s->buf && !s->whole)
+		ct_free(s->buf);
+	if (s->own.in)
+		ct_free(s->own.in);
+	if (s->own.out)
+		ct_free(s->own.out);
 	ct_free(s);
 }
 
@@ -184,6 +191,11 @@ ct_stream_stats(const CtStream *s, CtStreamStats *stats)
 static bool
 make_room(CtStream *s, CtError *err)
 {
+	if (s->buf == NULL)
+	{
+		s->cap = 2 * CT_READ_CHUNK;
+		s->buf = ct_alloc_in(s->cxt, s->cap);
+	}
 	if (s->keep > 0 && s->cap - s->end < CT_READ_CHUNK)
 	{
 		size_t		shift = s->keep;
@@ -310,32 +322,35 @@ inflate_members(const unsigned char *in, size_t inlen,
 static int
 inflate_whole(CtStream *s, CtError *err)
 {
-	size_t		incap = CT_READ_CHUNK;
+	CtStreamBuffers *b = s->bufs;
 	size_t		inlen = 0;
-	unsigned char *out;
-	size_t		outcap;
+	size_t		need;
 	size_t		produced = 0;
 
 	s->whole_tried = true;
-	/* in the stream's context: this runs in the caller's per-record one */
-	s->whole_in = ct_alloc_in(s->cxt, incap);
+	/* in the buffers' context: this runs in the caller's per-record one */
+	if (b->in == NULL)
+	{
+		b->incap = CT_READ_CHUNK;
+		b->in = ct_alloc_in(b->cxt, b->incap);
+	}
 	for (;;)
 	{
 		long		n;
 
-		if (inlen == incap)
+		if (inlen == b->incap)
 		{
-			if (incap >= CT_WHOLE_MAX_IN)
+			if (b->incap >= CT_WHOLE_MAX_IN)
 			{
 				/* too large to hold: zlib streams it, starting with these */
-				s->z.next_in = s->whole_in;
+				s->z.next_in = b->in;
 				s->z.avail_in = (uInt) inlen;
 				return 0;
 			}
-			incap *= 2;
-			s->whole_in = ct_realloc(s->whole_in, incap);
+			b->incap *= 2;
+			b->in = ct_realloc(b->in, b->incap);
 		}
-		n = read_some(s, s->whole_in + inlen, incap - inlen, err);
+		n = read_some(s, b->in + inlen, b->incap - inlen, err);
 		if (n < 0)
 			return -1;
 		if (n == 0)
@@ -343,33 +358,36 @@ inflate_whole(CtStream *s, CtError *err)
 		inlen += n;
 	}
 	s->in_eof = true;
-	s->z.next_in = s->whole_in;
+	s->z.next_in = b->in;
 	s->z.avail_in = (uInt) inlen;
 
 	if (inlen < 18)
 		return 0;
-	outcap = gzip_isize(s->whole_in + inlen);
-	if (outcap > CT_WHOLE_MAX_OUT)
+	need = gzip_isize(b->in + inlen);
+	if (need > CT_WHOLE_MAX_OUT)
 		return 0;
-	if (outcap < 1024)
-		outcap = 1024;
-	out = ct_alloc_in(s->cxt, outcap);
-	if (!inflate_members(s->whole_in, inlen, &out, &outcap, &produced))
+	if (need < 1024)
+		need = 1024;
+	if (b->out == NULL)
 	{
-		ct_free(out);
-		return 0;
+		b->outcap = need;
+		b->out = ct_alloc_in(b->cxt, b->outcap);
 	}
+	else if (b->outcap < need)
+	{
+		b->outcap = need;
+		b->out = ct_realloc(b->out, b->outcap);
+	}
+	if (!inflate_members(b->in, inlen, &b->out, &b->outcap, &produced))
+		return 0;
 
-	ct_free(s->buf);
-	s->buf = (char *) out;
-	s->cap = outcap;
+	s->buf = (char *) b->out;
+	s->cap = b->outcap;
 	s->end = produced;
 	s->stats.bytes_out = produced;
 	s->whole = true;
 	s->z.next_in = NULL;
 	s->z.avail_in = 0;
-	ct_free(s->whole_in);
-	s->whole_in = NULL;
 	return produced > 0 ? 1 : 0;
 }
 
@@ -413,15 +431,13 @@ fill(CtStream *s, CtError *err)
 		size_t		produced;
 		int			ret;
 
-		if (s->z.avail_in == 0 && s->whole_in)
-		{
-			/* zlib has taken the bytes read for inflate_whole */
-			ct_free(s->whole_in);
-			s->whole_in = NULL;
-		}
 		if (s->z.avail_in == 0 && !s->in_eof)
 		{
-			long		n = read_some(s, s->inbuf, CT_READ_CHUNK, err);
+			long		n;
+
+			if (s->inbuf == NULL)
+				s->inbuf = ct_alloc_in(s->cxt, CT_READ_CHUNK);
+			n = read_some(s, s->inbuf, CT_READ_CHUNK, err);
 
 			if (n < 0)
 				return -1;

@@ -35,7 +35,22 @@ typedef struct CtStreamStats
 	uint64_t	records;		/* records split so far */
 } CtStreamStats;
 
-extern CtStream *ct_stream_open(CtReadFn readfn, void *arg, bool gzip);
+/*
+ * Buffers for files inflated whole, which a caller may keep from one file to
+ * the next (fresh ones for every file cost a page fault per 4 kB).  Zeroed,
+ * with cxt set, before first use; the caller frees them (or their context).
+ */
+typedef struct CtStreamBuffers
+{
+	CtMemCxt	cxt;			/* where they are allocated */
+	unsigned char *in;			/* the file's bytes */
+	size_t		incap;
+	unsigned char *out;			/* its JSON */
+	size_t		outcap;
+} CtStreamBuffers;
+
+extern CtStream *ct_stream_open(CtReadFn readfn, void *arg, bool gzip,
+								CtStreamBuffers *bufs);
 extern CtStreamResult ct_stream_next(CtStream *s, const char **rec,
 									 size_t *len, CtError *err);
 extern void ct_stream_stats(const CtStream *s, CtStreamStats *stats);

@@ -1030,6 +1030,7 @@ typedef struct CttRun
 } CttRun;
 
 static unsigned long ctt_index_turn = 0;
+static CtStreamBuffers ctt_kept_bufs;
 
 /*
  * A record the stream indexed in one pass: the index must be exactly the one
@@ -1144,7 +1145,8 @@ ctt_run_stream(const void *data, size_t len, bool gzip, int mode, uint64_t seed,
 	rd.rng.s = seed;
 	rd.fail_at = fail_at;
 	memset(run, 0, sizeof(*run));
-	s = ct_stream_open(ctt_read, &rd, gzip);
+	/* every other run keeps its whole-file buffers from the runs before */
+	s = ct_stream_open(ctt_read, &rd, gzip, ctt_index_turn % 4 < 2 ? &ctt_kept_bufs : NULL);
 
 	/*
 	 * Every other run asks for records indexed as they are split (the

@@ -1539,7 +1539,7 @@ test_stream_large(void)
 					rd.rng.s = 42;
 					rd.fail_at = SIZE_MAX;
 					heap_track_start();
-					s = ct_stream_open(ctt_read, &rd, g);
+					s = ct_stream_open(ctt_read, &rd, g, NULL);
 					while ((res = ct_stream_next(s, &rp, &rl, &err)) == CT_STREAM_RECORD)
 						nrec++;
 					ct_stream_close(s);
