@@ -17,6 +17,7 @@
 
 #include "catalog/pg_type.h"
 #include "mb/pg_wchar.h"
+#include "nodes/nodeFuncs.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
@@ -119,6 +120,35 @@ set_hi(bool *has, TimestampTz *hi, bool *incl, TimestampTz v, bool v_incl)
 }
 
 /* Adds a condition whose value is now known. */
+/*
+ * A time condition's value as timestamptz.  A date or timestamp is converted
+ * as PostgreSQL's cross-type comparisons do (in the session's time zone),
+ * and one beyond timestamptz's range compares as an infinity, as there.
+ */
+static TimestampTz
+time_value(const CtCond *c, Datum value)
+{
+	int			overflow = 0;
+	TimestampTz t;
+
+	switch (exprType((Node *) c->arg))
+	{
+		case DATEOID:
+			t = date2timestamptz_opt_overflow(DatumGetDateADT(value), &overflow);
+			break;
+		case TIMESTAMPOID:
+			t = timestamp2timestamptz_opt_overflow(DatumGetTimestamp(value), &overflow);
+			break;
+		default:
+			return DatumGetTimestampTz(value);
+	}
+	if (overflow > 0)
+		TIMESTAMP_NOEND(t);
+	else if (overflow < 0)
+		TIMESTAMP_NOBEGIN(t);
+	return t;
+}
+
 void
 ct_prune_add(CtPrune *p, const CtCond *c, Datum value, bool isnull)
 {
@@ -155,7 +185,7 @@ ct_prune_add(CtPrune *p, const CtCond *c, Datum value, bool isnull)
 			}
 		case CT_TARGET_EVENTTIME:
 			{
-				TimestampTz t = DatumGetTimestampTz(value);
+				TimestampTz t = time_value(c, value);
 
 				p->time_key = c->key;
 				if (c->op == CT_OP_GT || c->op == CT_OP_GE || c->op == CT_OP_EQ)
@@ -196,7 +226,7 @@ ct_prune_add(CtPrune *p, const CtCond *c, Datum value, bool isnull)
 			}
 		case CT_TARGET_DELIVERY_TIME:
 			{
-				TimestampTz t = DatumGetTimestampTz(value);
+				TimestampTz t = time_value(c, value);
 
 				/* name times are whole minutes; keep the bounds inclusive */
 				if (c->op == CT_OP_GT && !TIMESTAMP_NOT_FINITE(t))

@@ -203,6 +203,17 @@ add_cond(ExtractContext *cx, CtTarget target, CtOp op, CtColumnMap *map,
 	cx->conds = lappend(cx->conds, c);
 }
 
+/*
+ * A timestamptz column is compared with timestamptz values, and with date and
+ * timestamp values through PostgreSQL's cross-type operators, which convert
+ * them in the session's time zone; ct_prune.c converts them the same way.
+ */
+static bool
+is_time_type(Oid valtype)
+{
+	return valtype == TIMESTAMPTZOID || valtype == TIMESTAMPOID || valtype == DATEOID;
+}
+
 /* Which target a column is, for the given value type; false if none. */
 static bool
 column_target(CtColumnMap *map, Oid coltype, Oid valtype, CtTarget *target)
@@ -215,7 +226,7 @@ column_target(CtColumnMap *map, Oid coltype, Oid valtype, CtTarget *target)
 				*target = CT_TARGET_STRING;
 				return true;
 			}
-			if (coltype == TIMESTAMPTZOID && valtype == TIMESTAMPTZOID &&
+			if (coltype == TIMESTAMPTZOID && is_time_type(valtype) &&
 				map->npath == 1 && pg_strcasecmp(map->path[0], "eventTime") == 0 &&
 				(map->first_ci || strcmp(map->path[0], "eventTime") == 0))
 			{
@@ -237,7 +248,7 @@ column_target(CtColumnMap *map, Oid coltype, Oid valtype, CtTarget *target)
 			return coltype == DATEOID && valtype == DATEOID;
 		case CT_COL_DELIVERY_TIME:
 			*target = CT_TARGET_DELIVERY_TIME;
-			return coltype == TIMESTAMPTZOID && valtype == TIMESTAMPTZOID;
+			return coltype == TIMESTAMPTZOID && is_time_type(valtype);
 		default:
 			return false;
 	}
@@ -250,22 +261,42 @@ comparison_op(Oid funcid, CtOp *op)
 	{
 		case F_TEXTEQ:
 		case F_TIMESTAMPTZ_EQ:
+		case F_TIMESTAMPTZ_EQ_DATE:
+		case F_DATE_EQ_TIMESTAMPTZ:
+		case F_TIMESTAMPTZ_EQ_TIMESTAMP:
+		case F_TIMESTAMP_EQ_TIMESTAMPTZ:
 		case F_DATE_EQ:
 			*op = CT_OP_EQ;
 			return true;
 		case F_TIMESTAMPTZ_LT:
+		case F_TIMESTAMPTZ_LT_DATE:
+		case F_DATE_LT_TIMESTAMPTZ:
+		case F_TIMESTAMPTZ_LT_TIMESTAMP:
+		case F_TIMESTAMP_LT_TIMESTAMPTZ:
 		case F_DATE_LT:
 			*op = CT_OP_LT;
 			return true;
 		case F_TIMESTAMPTZ_LE:
+		case F_TIMESTAMPTZ_LE_DATE:
+		case F_DATE_LE_TIMESTAMPTZ:
+		case F_TIMESTAMPTZ_LE_TIMESTAMP:
+		case F_TIMESTAMP_LE_TIMESTAMPTZ:
 		case F_DATE_LE:
 			*op = CT_OP_LE;
 			return true;
 		case F_TIMESTAMPTZ_GT:
+		case F_TIMESTAMPTZ_GT_DATE:
+		case F_DATE_GT_TIMESTAMPTZ:
+		case F_TIMESTAMPTZ_GT_TIMESTAMP:
+		case F_TIMESTAMP_GT_TIMESTAMPTZ:
 		case F_DATE_GT:
 			*op = CT_OP_GT;
 			return true;
 		case F_TIMESTAMPTZ_GE:
+		case F_TIMESTAMPTZ_GE_DATE:
+		case F_DATE_GE_TIMESTAMPTZ:
+		case F_TIMESTAMPTZ_GE_TIMESTAMP:
+		case F_TIMESTAMP_GE_TIMESTAMPTZ:
 		case F_DATE_GE:
 			*op = CT_OP_GE;
 			return true;

@@ -82,6 +82,22 @@ SELECT both_ways(q) FROM (VALUES
   ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime < '-infinity'$$),
   ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime > '2018-11-14' AND eventtime < '2018-11-13'$$)) v(q);
 
+-- date and timestamp values are converted in the session's time zone, as
+-- PostgreSQL's cross-type comparisons do
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventtime >= date '2018-11-15'$$);
+SET timezone = 'America/New_York';
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventtime >= date '2018-11-15'$$);
+SELECT both_ways(q) FROM (VALUES
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime >= date '2018-11-15'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime < date '2018-11-14'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE date '2018-11-14' <= eventtime AND eventtime <= timestamp '2018-11-14 08:00'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime = timestamp '2018-11-14 18:58:30'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE delivery_time > timestamp '2018-11-15 02:40'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime > date 'infinity' OR eventtime < date '-infinity'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime < date '1000000-01-01'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime > date '1000000-01-01'$$)) v(q);
+SET timezone = 'UTC';
+
 -- upper bounds assume delivery within max_delivery_delay (1 day by default):
 -- the record of 2018-11-13 10:00 delivered 27 hours late is not found ...
 SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventtime < '2018-11-13 12:00'$$);
@@ -141,7 +157,7 @@ SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventname = '42'$$);
 -- what is not pushed stays a local filter
 SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT * FROM cloudtrail_logs
  WHERE eventname ILIKE 'consolelogin' AND errormessage <> '' AND awsregion <> 'us-east-1'
-   AND eventtime > '2018-11-14'::date AND eventname LIKE '%Login'$$);
+   AND eventtime::date > '2018-11-14' AND eventname LIKE '%Login'$$);
 
 -- parameters: generic plans prune at run time, and again on every rescan
 PREPARE logins(timestamptz, text) AS
