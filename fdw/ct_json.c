@@ -612,7 +612,12 @@ ct_json_record_get(const CtRecord *rec, const char *key, size_t keylen,
 {
 	for (int i = rec->nmembers - 1; i >= 0; i--)
 	{
-		if (ct_json_string_equals(&rec->members[i].key, key, keylen, ci))
+		const CtValue *k = &rec->members[i].key;
+
+		/* most keys differ in length: settle those without a call */
+		if (!k->escaped && k->len - 2 != keylen)
+			continue;
+		if (ct_json_string_equals(k, key, keylen, ci))
 		{
 			*out = rec->members[i].val;
 			return true;
