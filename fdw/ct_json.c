@@ -434,8 +434,8 @@ ct_json_validate(const char *p, size_t len, CtError *err)
 	return scan_document(&sc, NULL, NULL);
 }
 
-bool
-ct_json_index_record(const char *p, size_t len, CtRecord *rec, CtError *err)
+static bool
+index_record(const char *p, size_t len, CtRecord *rec, size_t *used, CtError *err)
 {
 	Scanner		sc;
 
@@ -443,7 +443,13 @@ ct_json_index_record(const char *p, size_t len, CtRecord *rec, CtError *err)
 	sc.start = sc.p = (const unsigned char *) p;
 	sc.end = sc.start + len;
 	sc.err = err;
-	return scan_document(&sc, rec, NULL);
+	return scan_document(&sc, rec, used);
+}
+
+bool
+ct_json_index_record(const char *p, size_t len, CtRecord *rec, CtError *err)
+{
+	return index_record(p, len, rec, NULL, err);
 }
 
 /*
@@ -455,13 +461,7 @@ bool
 ct_json_index_prefix(const char *p, size_t avail, CtRecord *rec, size_t *len,
 					 CtError *err)
 {
-	Scanner		sc;
-
-	rec->nmembers = 0;
-	sc.start = sc.p = (const unsigned char *) p;
-	sc.end = sc.start + avail;
-	sc.err = err;
-	return scan_document(&sc, rec, len);
+	return index_record(p, avail, rec, len, err);
 }
 
 void
