@@ -7,6 +7,7 @@ OBJS = \
 	fdw/ct_json.o \
 	fdw/ct_options.o \
 	fdw/ct_parallel.o \
+	fdw/ct_project.o \
 	fdw/ct_prune.o \
 	fdw/ct_quals.o \
 	fdw/ct_rawcheck.o \
@@ -21,7 +22,7 @@ DATA = cloudtrail_fdw--1.0.sql
 SHLIB_LINK = -lz -ldeflate
 PG_CPPFLAGS = -I$(srcdir)/fdw
 
-REGRESS = setup options layout columns types seed pushdown sorted parallel resources on_error realdata privileges faults vanish
+REGRESS = setup options layout columns types seed pushdown fields sorted parallel resources on_error realdata privileges faults vanish
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 # Fixture mirrors are generated for each test run, where the server can read them.

@@ -106,6 +106,7 @@ typedef struct CtFdwState
 	MemoryContext prunecxt;
 	CtPrune    *prune;
 	Bitmapset  *attrs;
+	List	   *fields;			/* ->> fields the scan computes (CtField) */
 	AttrNumber	sort_attno;
 	/* parallel scan */
 	struct dsm_segment *seg;	/* leader: the segment it made */
@@ -481,7 +482,10 @@ ctGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	 */
 	scan_clauses = extract_actual_clauses(scan_clauses, false);
 	return make_foreignscan(tlist, scan_clauses, baserel->relid, fdw_exprs,
-							fdw_private, NIL, NIL, outer_plan);
+							fdw_private,
+							ct_field_scan_tlist(root, baserel, foreigntableid,
+												fpinfo->attrs_used),
+							NIL, outer_plan);
 }
 
 static int64
@@ -529,10 +533,14 @@ ctBeginForeignScan(ForeignScanState *node, int eflags)
 
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
-	foreach(lc, (List *) list_nth(plan->fdw_private, CtPrivAttrs))
-		attrs = bms_add_member(attrs, lfirst_int(lc) - FirstLowInvalidHeapAttributeNumber);
-
 	st = palloc0(sizeof(CtFdwState));
+	if (plan->fdw_scan_tlist != NIL)
+		ct_scan_tlist_columns(plan, RelationGetDescr(node->ss.ss_currentRelation)->natts,
+							  &attrs, &st->fields);
+	else
+		foreach(lc, (List *) list_nth(plan->fdw_private, CtPrivAttrs))
+			attrs = bms_add_member(attrs, lfirst_int(lc) - FirstLowInvalidHeapAttributeNumber);
+
 	st->conds = ct_conds_from_private(list_nth(plan->fdw_private, CtPrivConds),
 									  plan->fdw_exprs);
 	st->cond_states = ExecInitExprList(plan->fdw_exprs, (PlanState *) node);
@@ -555,7 +563,9 @@ start_scan(ForeignScanState *node, CtFdwState *st)
 		MemoryContext old = MemoryContextSwitchTo(node->ss.ps.state->es_query_cxt);
 
 		st->prune = eval_prune(node, st);
-		st->scan = ct_scan_begin(node->ss.ss_currentRelation, false, st->attrs,
+		st->scan = ct_scan_begin(node->ss.ss_currentRelation,
+								 node->ss.ss_ScanTupleSlot->tts_tupleDescriptor,
+								 false, st->attrs, st->fields,
 								 false, st->prune, st->sort_attno, st->shared);
 		MemoryContextSwitchTo(old);
 	}
@@ -659,6 +669,26 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	}
 	if (strcmp(opts.log_type, CT_DEFAULT_LOG_TYPE) != 0)
 		ExplainPropertyText("Log Type", opts.log_type, es);
+	if (plan->fdw_scan_tlist != NIL)
+	{
+		Bitmapset  *unused;
+		List	   *fields;
+		List	   *names = NIL;
+		TupleDesc	tupdesc = RelationGetDescr(node->ss.ss_currentRelation);
+
+		ct_scan_tlist_columns(plan, tupdesc->natts, &unused, &fields);
+		foreach(lc, fields)
+		{
+			CtField    *f = lfirst(lc);
+
+			names = lappend(names,
+							psprintf("%s->>%s",
+									 quote_identifier(NameStr(TupleDescAttr(tupdesc, f->base_attno - 1)->attname)),
+									 quote_literal_cstr(f->key)));
+		}
+		if (names != NIL)
+			ExplainPropertyList("Fields Extracted", names, es);
+	}
 	if (labels != NIL)
 	{
 		if (es->format == EXPLAIN_FORMAT_TEXT)
@@ -813,7 +843,8 @@ ct_acquire_sample_rows(Relation onerel, int elevel, HeapTuple *rows,
 	TupleDesc	tupdesc = RelationGetDescr(onerel);
 	Datum	   *values = palloc(tupdesc->natts * sizeof(Datum));
 	bool	   *nulls = palloc(tupdesc->natts * sizeof(bool));
-	CtScan	   *scan = ct_scan_begin(onerel, true, NULL, false, NULL, 0, NULL);
+	CtScan	   *scan = ct_scan_begin(onerel, RelationGetDescr(onerel), true, NULL, NIL,
+									 false, NULL, 0, NULL);
 	ReservoirStateData rstate;
 	double		rowstoskip = -1;
 	int			numrows = 0;

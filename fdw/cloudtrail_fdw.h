@@ -17,6 +17,7 @@
 #include "fmgr.h"
 #include "nodes/bitmapset.h"
 #include "nodes/pathnodes.h"
+#include "nodes/plannodes.h"
 #include "nodes/pg_list.h"
 #include "utils/relcache.h"
 
@@ -279,6 +280,7 @@ extern bool ct_convert_value(CtConverter *conv, const CtValue *v,
 extern bool ct_convert_string(CtConverter *conv, const char *s, size_t len,
 							  Datum *out, CtError *err);
 extern Datum ct_jsonb_from_value(const CtValue *v, CtError *err, bool *ok);
+extern bool ct_jsonb_check(const CtValue *v, CtError *err);
 
 /* ---- ct_scan.c: reading rows ---- */
 
@@ -315,9 +317,25 @@ extern bool ct_shared_claim(CtShared *sh, CtPartition *part, CtFile *file);
 extern void ct_shared_add_stats(CtShared *sh, const CtScanStats *stats);
 extern void ct_shared_sum_stats(CtShared *sh, CtScanStats *stats);
 
-extern CtScan *ct_scan_begin(Relation rel, bool all_columns,
-							 Bitmapset *attrs_used, bool quiet, CtPrune *prune,
-							 AttrNumber sort_attno, CtShared *shared);
+/* ---- ct_project.c: jsonb ->> 'key' computed by the scan ---- */
+
+/* One ->> field of a scan tuple: base column ->> key. */
+typedef struct CtField
+{
+	int			attidx;			/* 0-based position in the scan tuple */
+	AttrNumber	base_attno;		/* the jsonb column */
+	char	   *key;
+} CtField;
+
+extern List *ct_field_scan_tlist(PlannerInfo *root, RelOptInfo *baserel,
+								 Oid relid, Bitmapset *attrs_used);
+extern void ct_scan_tlist_columns(ForeignScan *plan, int natts,
+								  Bitmapset **attrs_used, List **fields);
+
+extern CtScan *ct_scan_begin(Relation rel, TupleDesc scandesc, bool all_columns,
+							 Bitmapset *attrs_used, List *fields, bool quiet,
+							 CtPrune *prune, AttrNumber sort_attno,
+							 CtShared *shared);
 extern void ct_scan_set_prune(CtScan *scan, CtPrune *prune);
 extern bool ct_scan_next(CtScan *scan, Datum *values, bool *nulls);
 extern void ct_scan_rescan(CtScan *scan);

@@ -757,7 +757,8 @@ scalar_jsonb(const CtValue *v, JsonbValue *jv, CtError *err)
  * Pushes the validated JSON value at p (ending before end) into the jsonb
  * being built, as tok if it is a scalar, and returns the position just past
  * it; NULL (err set) if it cannot be jsonb.  One pass: a nested container is
- * read as it is pushed, never stepped over first.
+ * read as it is pushed, never stepped over first.  With state NULL nothing
+ * is built: the value is only checked.
  */
 static const char *
 push_json(JsonbParseState **state, const char *p, const char *end,
@@ -772,14 +773,16 @@ push_json(JsonbParseState **state, const char *p, const char *end,
 
 		if (!scalar_jsonb(&v, &jv, err))
 			return NULL;
-		pushJsonbValue(state, tok, &jv);
+		if (state)
+			pushJsonbValue(state, tok, &jv);
 		return p + v.len;
 	}
 
 	is_object = (*p == '{');
 	check_stack_depth();
 	CHECK_FOR_INTERRUPTS();
-	pushJsonbValue(state, is_object ? WJB_BEGIN_OBJECT : WJB_BEGIN_ARRAY, NULL);
+	if (state)
+		pushJsonbValue(state, is_object ? WJB_BEGIN_OBJECT : WJB_BEGIN_ARRAY, NULL);
 	p = ct_json_skip_ws(p + 1, end);
 	while (p < end && *p != '}' && *p != ']')
 	{
@@ -790,7 +793,8 @@ push_json(JsonbParseState **state, const char *p, const char *end,
 
 			if (!scalar_jsonb(&key, &jk, err))
 				return NULL;
-			pushJsonbValue(state, WJB_KEY, &jk);
+			if (state)
+				pushJsonbValue(state, WJB_KEY, &jk);
 			p = ct_json_skip_ws(p + key.len, end);
 			p = ct_json_skip_ws(p + 1, end);	/* the ':' */
 		}
@@ -803,7 +807,7 @@ push_json(JsonbParseState **state, const char *p, const char *end,
 	}
 	if (result)
 		*result = pushJsonbValue(state, is_object ? WJB_END_OBJECT : WJB_END_ARRAY, NULL);
-	else
+	else if (state)
 		pushJsonbValue(state, is_object ? WJB_END_OBJECT : WJB_END_ARRAY, NULL);
 	return p + 1;				/* past the closing '}' or ']' */
 }
@@ -837,4 +841,15 @@ ct_jsonb_from_value(const CtValue *v, CtError *err, bool *ok)
 	}
 	*ok = true;
 	return JsonbPGetDatum(JsonbValueToJsonb(res));
+}
+
+/* Would ct_jsonb_from_value succeed?  false (err set as it would) if not. */
+bool
+ct_jsonb_check(const CtValue *v, CtError *err)
+{
+	JsonbValue	jv;
+
+	if (v->type == CT_JSON_OBJECT || v->type == CT_JSON_ARRAY)
+		return push_json(NULL, v->p, v->p + v->len, WJB_ELEM, err, NULL) != NULL;
+	return scalar_jsonb(v, &jv, err);
 }

@@ -46,6 +46,9 @@ typedef struct CtColumn
 	Datum		file_value;		/* path columns: value for the current file */
 	bool		file_null;
 	bool		notnull;		/* declared NOT NULL: a missing value is an error */
+	/* a ->> field (ct_project.c): the jsonb column it reads, checked as jsonb */
+	bool		is_field;
+	CtColumnMap base;
 } CtColumn;
 
 /* A file to read, with the partition it is in. */
@@ -136,8 +139,40 @@ setup_column(CtScan *scan, CtColumn *col, Form_pg_attribute att)
 	ct_converter_init(&col->conv, att->atttypid, att->atttypmod);
 }
 
+/*
+ * A ->> field: the base column's key path and one key more, read as text
+ * (what ->> gives); errors name the base column, as converting it would.
+ */
+static void
+setup_field(CtScan *scan, CtColumn *col, const CtField *f)
+{
+	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(scan->rel), f->base_attno - 1);
+
+	col->attidx = f->attidx;
+	col->name = pstrdup(NameStr(att->attname));
+	col->is_field = true;
+	ct_column_map(RelationGetRelid(scan->rel), att, &col->base);
+	col->map = col->base;
+	if (col->base.kind == CT_COL_EVENT)
+	{
+		col->map.kind = CT_COL_FIELD;
+		col->map.npath = 0;
+		col->map.first_ci = false;
+	}
+	col->map.path = palloc(sizeof(char *) * (col->map.npath + 1));
+	if (col->map.npath > 0)
+		memcpy(col->map.path, col->base.path, sizeof(char *) * col->map.npath);
+	col->map.path[col->map.npath++] = pstrdup(f->key);
+	ct_converter_init(&col->conv, TEXTOID, -1);
+}
+
+/*
+ * Starts a scan of rel.  Rows are laid out as scandesc: the table's columns,
+ * then the ->> fields (when the plan has an fdw_scan_tlist).
+ */
 CtScan *
-ct_scan_begin(Relation rel, bool all_columns, Bitmapset *attrs_used, bool quiet,
+ct_scan_begin(Relation rel, TupleDesc scandesc, bool all_columns,
+			  Bitmapset *attrs_used, List *fields, bool quiet,
 			  CtPrune *prune, AttrNumber sort_attno, CtShared *shared)
 {
 	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
@@ -146,6 +181,7 @@ ct_scan_begin(Relation rel, bool all_columns, Bitmapset *attrs_used, bool quiet,
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	CtScan	   *scan = palloc0(sizeof(CtScan));
 	bool		whole_row;
+	ListCell   *lc;
 
 	scan->scancxt = cxt;
 	scan->walkcxt = AllocSetContextCreate(cxt, "cloudtrail_fdw partitions",
@@ -157,7 +193,7 @@ ct_scan_begin(Relation rel, bool all_columns, Bitmapset *attrs_used, bool quiet,
 	scan->reccxt = AllocSetContextCreate(cxt, "cloudtrail_fdw record",
 										 ALLOCSET_DEFAULT_SIZES);
 	scan->rel = rel;
-	scan->tupdesc = RelationGetDescr(rel);
+	scan->tupdesc = scandesc;
 	scan->fd = -1;
 	scan->shared = shared;
 	scan->bufs.cxt = cxt;
@@ -171,9 +207,9 @@ ct_scan_begin(Relation rel, bool all_columns, Bitmapset *attrs_used, bool quiet,
 	whole_row = all_columns ||
 		bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, attrs_used);
 	scan->cols = palloc0(sizeof(CtColumn) * scan->tupdesc->natts);
-	for (int i = 0; i < scan->tupdesc->natts; i++)
+	for (int i = 0; i < RelationGetDescr(rel)->natts; i++)
 	{
-		Form_pg_attribute att = TupleDescAttr(scan->tupdesc, i);
+		Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), i);
 
 		if (att->attisdropped)
 			continue;
@@ -182,6 +218,8 @@ ct_scan_begin(Relation rel, bool all_columns, Bitmapset *attrs_used, bool quiet,
 			continue;
 		setup_column(scan, &scan->cols[scan->ncols++], att);
 	}
+	foreach(lc, fields)
+		setup_field(scan, &scan->cols[scan->ncols++], lfirst(lc));
 
 	scan->rec.cap = 64;
 	scan->rec.members = palloc(sizeof(CtMember) * scan->rec.cap);
@@ -611,6 +649,38 @@ missing_value(CtScan *scan, const CtColumn *col, CtError *err)
 	return false;
 }
 
+/*
+ * A ->> field is read without building its column's jsonb, but the column's
+ * value must still be one jsonb can hold, or the answer would depend on
+ * whether the scan computes the field.
+ */
+static bool
+check_field_base(CtScan *scan, const CtColumn *col, const char *p, size_t len,
+				 CtError *err)
+{
+	CtValue		bv;
+
+	if (col->base.kind == CT_COL_EVENT)
+	{
+		bv.p = p;
+		bv.len = len;
+		bv.type = CT_JSON_OBJECT;
+		bv.escaped = false;
+	}
+	else if (!ct_json_path_get(&scan->rec, col->base.path, col->base.npath,
+							   col->base.first_ci, &bv) || bv.type == CT_JSON_NULL)
+		return true;
+	if (ct_jsonb_check(&bv, err))
+		return true;
+	{
+		char	   *msg = pstrdup(err->msg);
+
+		err->record = scan->recno;
+		snprintf(err->msg, sizeof(err->msg), "column \"%s\": %s", col->name, msg);
+	}
+	return false;
+}
+
 /* Fills values/nulls from one record; false (err set) if a value does not fit. */
 static bool
 convert_record(CtScan *scan, const char *p, size_t len, Datum *values,
@@ -637,6 +707,8 @@ convert_record(CtScan *scan, const char *p, size_t len, Datum *values,
 		CtValue		v;
 		bool		found;
 
+		if (col->is_field && !check_field_base(scan, col, p, len, err))
+			return false;
 		switch (col->map.kind)
 		{
 			case CT_COL_FIELD:

@@ -1,0 +1,195 @@
+/*-------------------------------------------------------------------------
+ *
+ * ct_project.c
+ *		jsonb ->> 'key' on a column, computed by the scan itself.
+ *
+ * A query that reads useridentity->>'userName' needs one string of each
+ * record, but evaluated by PostgreSQL it needs the whole userIdentity object
+ * built as jsonb first.  When the scan is its query level's only relation,
+ * such expressions go into fdw_scan_tlist, after one entry per column of the
+ * table: setrefs.c then has the plan read them from the scan tuple, and the
+ * scan finds the value in the record text directly (ct_scan.c).
+ *
+ * The value is what ->> gives: a string's value, the jsonb text of any other
+ * value, NULL if missing.  The column's own value is still checked to be
+ * valid jsonb, so a value that cannot be jsonb is the same error either way.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/sysattr.h"
+#include "access/table.h"
+#include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/rel.h"
+
+#include "cloudtrail_fdw.h"
+
+typedef struct FindContext
+{
+	Index		varno;
+	Relation	rel;
+	List	   *exprs;
+} FindContext;
+
+/* Is node jsonb_col ->> 'key' on a column of this scan that reads the record? */
+static bool
+is_field_expr(FindContext *cx, Node *node)
+{
+	OpExpr	   *op;
+	Var		   *var;
+	Const	   *k;
+	Form_pg_attribute att;
+	CtColumnMap map;
+	char	   *key;
+
+	if (!IsA(node, OpExpr))
+		return false;
+	op = (OpExpr *) node;
+	if (op->opfuncid != F_JSONB_OBJECT_FIELD_TEXT || list_length(op->args) != 2)
+		return false;
+	var = linitial(op->args);
+	k = lsecond(op->args);
+	if (!IsA(var, Var) || !IsA(k, Const) || k->constisnull)
+		return false;
+	if (var->varno != cx->varno || var->varlevelsup != 0 || var->varattno <= 0)
+		return false;
+	att = TupleDescAttr(RelationGetDescr(cx->rel), var->varattno - 1);
+	if (att->atttypid != JSONBOID)
+		return false;
+	ct_column_map(RelationGetRelid(cx->rel), att, &map);
+	if (map.kind != CT_COL_FIELD && map.kind != CT_COL_EVENT)
+		return false;
+
+	/* a key of digits would index an array in a key path; ->> would not */
+	key = TextDatumGetCString(k->constvalue);
+	return key[0] == '\0' || strspn(key, "0123456789") != strlen(key);
+}
+
+static bool
+find_walker(Node *node, FindContext *cx)
+{
+	if (node == NULL)
+		return false;
+	if (is_field_expr(cx, node))
+	{
+		cx->exprs = list_append_unique(cx->exprs, node);
+		return false;
+	}
+	return expression_tree_walker(node, find_walker, (void *) cx);
+}
+
+/*
+ * The fdw_scan_tlist of a scan that computes the query's jsonb ->> 'key'
+ * expressions on its columns, or NIL if there are none or the scan cannot.
+ */
+List *
+ct_field_scan_tlist(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
+					Bitmapset *attrs_used)
+{
+	FindContext cx;
+	TupleDesc	desc;
+	List	   *tlist = NIL;
+	ListCell   *lc;
+	int			m = -1;
+
+	/*
+	 * Only for the query level's only relation: the expressions of the
+	 * levels above are then computed from this scan's output, where setrefs
+	 * can match them.  Whole-row and system columns have no place in the
+	 * scan tuple.
+	 */
+	if (!ct_enable_pushdown || baserel->reloptkind != RELOPT_BASEREL ||
+		!bms_equal(root->all_baserels, baserel->relids))
+		return NIL;
+	while ((m = bms_next_member(attrs_used, m)) >= 0)
+		if (m + FirstLowInvalidHeapAttributeNumber <= 0)
+			return NIL;
+
+	cx.varno = baserel->relid;
+	cx.rel = table_open(relid, NoLock);
+	cx.exprs = NIL;
+	foreach(lc, root->processed_tlist)
+		find_walker((Node *) ((TargetEntry *) lfirst(lc))->expr, &cx);
+	foreach(lc, baserel->baserestrictinfo)
+		find_walker((Node *) ((RestrictInfo *) lfirst(lc))->clause, &cx);
+
+	if (cx.exprs != NIL)
+	{
+		desc = RelationGetDescr(cx.rel);
+		for (int i = 0; i < desc->natts; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, i);
+			Expr	   *e;
+
+			/* entry i + 1 is column i + 1, so attribute numbers stay valid */
+			if (att->attisdropped)
+				e = (Expr *) makeNullConst(INT4OID, -1, InvalidOid);
+			else
+				e = (Expr *) makeVar(baserel->relid, att->attnum, att->atttypid,
+									 att->atttypmod, att->attcollation, 0);
+			tlist = lappend(tlist, makeTargetEntry(e, i + 1,
+												   pstrdup(NameStr(att->attname)),
+												   false));
+		}
+		foreach(lc, cx.exprs)
+			tlist = lappend(tlist, makeTargetEntry(copyObject(lfirst(lc)),
+												   list_length(tlist) + 1, NULL, false));
+	}
+	table_close(cx.rel, NoLock);
+	return tlist;
+}
+
+static bool
+index_var_walker(Node *node, Bitmapset **used)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var) && ((Var *) node)->varno == INDEX_VAR)
+	{
+		*used = bms_add_member(*used, ((Var *) node)->varattno);
+		return false;
+	}
+	return expression_tree_walker(node, index_var_walker, (void *) used);
+}
+
+/*
+ * What a scan with an fdw_scan_tlist must produce, from its finished plan:
+ * the table's columns it reads (*attrs_used, offset as pull_varattnos does)
+ * and the ->> fields (*fields, CtField).
+ */
+void
+ct_scan_tlist_columns(ForeignScan *plan, int natts, Bitmapset **attrs_used,
+					  List **fields)
+{
+	Bitmapset  *used = NULL;
+	int			pos = -1;
+
+	index_var_walker((Node *) plan->scan.plan.targetlist, &used);
+	index_var_walker((Node *) plan->scan.plan.qual, &used);
+	*attrs_used = NULL;
+	*fields = NIL;
+	while ((pos = bms_next_member(used, pos)) >= 0)
+	{
+		TargetEntry *tle = list_nth(plan->fdw_scan_tlist, pos - 1);
+
+		if (pos <= natts)
+			*attrs_used = bms_add_member(*attrs_used,
+										 pos - FirstLowInvalidHeapAttributeNumber);
+		else
+		{
+			OpExpr	   *op = (OpExpr *) tle->expr;
+			CtField    *f = palloc(sizeof(CtField));
+
+			f->attidx = pos - 1;
+			f->base_attno = ((Var *) linitial(op->args))->varattno;
+			f->key = TextDatumGetCString(((Const *) lsecond(op->args))->constvalue);
+			*fields = lappend(*fields, f);
+		}
+	}
+}

@@ -1,0 +1,86 @@
+-- jsonb_col ->> 'key' computed by the scan from the record text, without
+-- building the column's jsonb: the same values and the same errors as
+-- PostgreSQL's own ->>, which runs with pushdown off.
+\getenv fixtures CT_FIXTURES
+\set real :fixtures/real
+\set types :fixtures/types
+SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
+\pset null '(null)'
+
+-- the first use of the table loads the extension's library, and its settings
+SELECT count(*) FROM cloudtrail_logs WHERE eventname = 'NoSuchEvent';
+
+CREATE FUNCTION fields_both_ways(q text) RETURNS text LANGUAGE sql
+  AS $$ SELECT two_ways(q, 'cloudtrail_fdw.enable_pushdown', 'on', 'off', false, 'Fields Extracted') $$;
+
+SELECT q, fields_both_ways(q) FROM (VALUES
+  ($$SELECT eventid, useridentity->>'userName', useridentity->>'type', useridentity->>'arn' FROM cloudtrail_logs$$),
+  ($$SELECT eventid, useridentity->>'sessionContext', requestparameters->>'key', responseelements->>'ConsoleLogin' FROM cloudtrail_logs$$),
+  ($$SELECT useridentity->>'type', count(*) FROM cloudtrail_logs GROUP BY 1$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE requestparameters->>'bucketName' LIKE '%-us-east-1'$$),
+  ($$SELECT eventid, event->>'eventName', event->>'userIdentity', event->>'EVENTNAME' FROM cloudtrail_logs$$),
+  ($$SELECT eventid, resources->>'ARN', additionaleventdata->>'MFAUsed', tlsdetails->>'tlsVersion' FROM cloudtrail_logs$$),
+  ($$SELECT eventid, useridentity->>'' FROM cloudtrail_logs$$),
+  ($$SELECT upper(useridentity->>'userName'), count(DISTINCT useridentity->>'accountId') FROM cloudtrail_logs GROUP BY 1$$),
+  ($$SELECT eventtime, useridentity->>'userName' FROM cloudtrail_logs WHERE eventtime > '2018-11-14 12:00' ORDER BY eventtime DESC LIMIT 5$$)
+) v(q);
+
+-- what EXPLAIN shows; not for a key of digits (it would index an array), a
+-- whole-row reference, or a join
+SELECT explain_filter($$EXPLAIN (COSTS OFF, VERBOSE) SELECT useridentity->>'userName' AS u, count(*)
+  FROM cloudtrail_logs WHERE useridentity->>'type' = 'IAMUser' GROUP BY 1$$);
+SELECT explain_filter($$EXPLAIN (COSTS OFF, FORMAT JSON) SELECT useridentity->>'type' FROM cloudtrail_logs$$);
+SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT resources->>'0' FROM cloudtrail_logs$$);
+SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT c, c.useridentity->>'type' FROM cloudtrail_logs c$$);
+SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT a.useridentity->>'type' FROM cloudtrail_logs a
+  JOIN cloudtrail_logs b USING (eventid) WHERE b.eventname = 'ConsoleLogin'$$);
+SET cloudtrail_fdw.enable_pushdown = off;
+SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT useridentity->>'type' FROM cloudtrail_logs$$);
+RESET cloudtrail_fdw.enable_pushdown;
+
+-- real records: other shapes, escapes, Unicode; the pretty-printed file
+CREATE SERVER real_fields FOREIGN DATA WRAPPER cloudtrail_fdw OPTIONS (root :'real');
+CREATE FOREIGN TABLE real_fields (eventid text, useridentity jsonb, requestparameters jsonb,
+  responseelements jsonb, event jsonb) SERVER real_fields;
+SELECT q, fields_both_ways(q) FROM (VALUES
+  ($$SELECT eventid, useridentity->>'type', useridentity->>'sessionContext', useridentity->>'invokedBy' FROM real_fields$$),
+  ($$SELECT eventid, requestparameters->>'roleSessionName', requestparameters->>'policy', responseelements->>'credentials' FROM real_fields$$),
+  ($$SELECT eventid, event->>'@timestamp', event->>'eventTime', event->>'requestParameters' FROM real_fields$$)
+) v(q);
+
+-- any JSON value: strings with escapes, numbers as written, objects and
+-- arrays in jsonb's text form, true/false/null
+CREATE SERVER types_fields FOREIGN DATA WRAPPER cloudtrail_fdw OPTIONS (root :'types');
+CREATE FOREIGN TABLE typed_fields (eventid text, event jsonb, rec jsonb OPTIONS (field 'v'))
+  SERVER types_fields OPTIONS (location 'AWSLogs/123456789012/CloudTrail/us-east-1/2020/01/02');
+SELECT fields_both_ways($$SELECT eventid, event->>'v', rec->>'a', rec->>'b' FROM typed_fields$$);
+SELECT eventid, event->>'v' AS v FROM typed_fields ORDER BY length(eventid), eventid;
+
+-- a column value jsonb cannot hold is the same error either way
+ALTER FOREIGN TABLE typed_fields OPTIONS (SET location 'AWSLogs/123456789012/CloudTrail/us-east-1/2020/01/15');
+SELECT event->>'eventID' FROM typed_fields;
+\echo :LAST_ERROR_SQLSTATE
+SET cloudtrail_fdw.enable_pushdown = off;
+SELECT event->>'eventID' FROM typed_fields;
+\echo :LAST_ERROR_SQLSTATE
+RESET cloudtrail_fdw.enable_pushdown;
+ALTER FOREIGN TABLE typed_fields OPTIONS (SET location 'AWSLogs/123456789012/CloudTrail/us-east-1/2020/01/20');
+SELECT event->>'eventID' FROM typed_fields;
+SET cloudtrail_fdw.enable_pushdown = off;
+SELECT event->>'eventID' FROM typed_fields;
+RESET cloudtrail_fdw.enable_pushdown;
+
+-- in parallel plans too
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SELECT two_ways($$SELECT eventid, useridentity->>'userName', event->>'eventSource' FROM cloudtrail_logs$$,
+                'max_parallel_workers_per_gather', '2', '0', false, 'Parallel Foreign Scan');
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+
+DROP FOREIGN TABLE typed_fields, real_fields;
+DROP SERVER types_fields;
+DROP SERVER real_fields;
