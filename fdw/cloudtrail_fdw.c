@@ -680,11 +680,16 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		foreach(lc, fields)
 		{
 			CtField    *f = lfirst(lc);
+			StringInfoData buf;
+			ListCell   *kc;
 
-			names = lappend(names,
-							psprintf("%s->>%s",
-									 quote_identifier(NameStr(TupleDescAttr(tupdesc, f->base_attno - 1)->attname)),
-									 quote_literal_cstr(f->key)));
+			initStringInfo(&buf);
+			appendStringInfoString(&buf,
+								   quote_identifier(NameStr(TupleDescAttr(tupdesc, f->base_attno - 1)->attname)));
+			foreach(kc, f->keys)
+				appendStringInfo(&buf, "%s%s", lnext(f->keys, kc) ? "->" : "->>",
+								 quote_literal_cstr(lfirst(kc)));
+			names = lappend(names, buf.data);
 		}
 		if (names != NIL)
 			ExplainPropertyList("Fields Extracted", names, es);

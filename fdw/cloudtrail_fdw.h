@@ -319,13 +319,15 @@ extern void ct_shared_sum_stats(CtShared *sh, CtScanStats *stats);
 
 /* ---- ct_project.c: jsonb ->> 'key' computed by the scan ---- */
 
-/* One ->> field of a scan tuple: base column ->> key. */
+/* One ->> field of a scan tuple: base column -> keys... ->> last key. */
 typedef struct CtField
 {
 	int			attidx;			/* 0-based position in the scan tuple */
 	AttrNumber	base_attno;		/* the jsonb column */
-	char	   *key;
+	List	   *keys;			/* of char *, at least one */
 } CtField;
+
+extern bool ct_decode_field(Node *node, Var **var, List **keys);
 
 extern List *ct_field_scan_tlist(PlannerInfo *root, RelOptInfo *baserel,
 								 Oid relid, Bitmapset *attrs_used);

@@ -18,9 +18,13 @@
  */
 #include "postgres.h"
 
+#include <ctype.h>
+
 #include "access/sysattr.h"
 #include "access/table.h"
 #include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/lsyscache.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
@@ -37,25 +41,122 @@ typedef struct FindContext
 	List	   *exprs;
 } FindContext;
 
-/* Is node jsonb_col ->> 'key' on a column of this scan that reads the record? */
+/*
+ * May key be read as one step of a key path, as jsonb reads it?  A key path
+ * (ct_json_path_get) indexes an array with a key of digits, where -> and ->>
+ * give NULL; #>> indexes arrays with anything strtol reads.  Such keys are
+ * left to PostgreSQL.
+ */
+static bool
+plain_key(const char *key)
+{
+	unsigned char c = (unsigned char) key[0];
+
+	return !(c >= '0' && c <= '9') && c != '+' && c != '-' && !isspace(c);
+}
+
+/* Appends the text[] constant's elements to *keys; false if it has a NULL or none. */
+static bool
+array_keys(Node *node, List **keys)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+
+	if (!IsA(node, Const) || ((Const *) node)->constisnull ||
+		((Const *) node)->consttype != TEXTARRAYOID)
+		return false;
+	deconstruct_array(DatumGetArrayTypeP(((Const *) node)->constvalue), TEXTOID,
+					  -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	if (n == 0)
+		return false;
+	for (int i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			return false;
+		*keys = lappend(*keys, TextDatumGetCString(elems[i]));
+	}
+	return true;
+}
+
+/* A text constant as a key, appended to *keys. */
+static bool
+text_key(Node *node, List **keys)
+{
+	if (!IsA(node, Const) || ((Const *) node)->constisnull ||
+		((Const *) node)->consttype != TEXTOID)
+		return false;
+	*keys = lappend(*keys, TextDatumGetCString(((Const *) node)->constvalue));
+	return true;
+}
+
+/*
+ * jsonb steps down from a Var: col -> 'a' -> 'b' (keys appended to *keys,
+ * outermost last).  Returns the Var, or NULL if node is anything else.
+ */
+static Var *
+json_steps(Node *node, List **keys)
+{
+	if (IsA(node, Var))
+		return (Var *) node;
+	if (IsA(node, OpExpr) && ((OpExpr *) node)->opfuncid == F_JSONB_OBJECT_FIELD &&
+		list_length(((OpExpr *) node)->args) == 2)
+	{
+		OpExpr	   *op = (OpExpr *) node;
+		Var		   *var = json_steps(linitial(op->args), keys);
+
+		if (var == NULL || !text_key(lsecond(op->args), keys))
+			return NULL;
+		return var;
+	}
+	return NULL;
+}
+
+/*
+ * Decodes col ->> 'k', col -> 'a' ->> 'k', col #>> '{a,k}' (or
+ * jsonb_extract_path_text(col, ...)) with constant keys: the column's Var and
+ * the keys.  Does not check the column.
+ */
+bool
+ct_decode_field(Node *node, Var **var, List **keys)
+{
+	List	   *args;
+	ListCell   *lc;
+
+	*keys = NIL;
+	if (IsA(node, OpExpr) &&
+		(((OpExpr *) node)->opfuncid == F_JSONB_OBJECT_FIELD_TEXT ||
+		 ((OpExpr *) node)->opfuncid == F_JSONB_EXTRACT_PATH_TEXT))
+		args = ((OpExpr *) node)->args;
+	else if (IsA(node, FuncExpr) && ((FuncExpr *) node)->funcid == F_JSONB_EXTRACT_PATH_TEXT &&
+			 ((FuncExpr *) node)->funcvariadic)
+		args = ((FuncExpr *) node)->args;
+	else
+		return false;
+	if (list_length(args) != 2)
+		return false;
+	*var = json_steps(linitial(args), keys);
+	if (*var == NULL)
+		return false;
+	if (!(exprType(lsecond(args)) == TEXTOID ? text_key(lsecond(args), keys)
+		  : array_keys(lsecond(args), keys)))
+		return false;
+	foreach(lc, *keys)
+		if (!plain_key(lfirst(lc)))
+			return false;
+	return true;
+}
+
+/* Is node such a field of a jsonb column of this scan that reads the record? */
 static bool
 is_field_expr(FindContext *cx, Node *node)
 {
-	OpExpr	   *op;
 	Var		   *var;
-	Const	   *k;
+	List	   *keys;
 	Form_pg_attribute att;
 	CtColumnMap map;
-	char	   *key;
 
-	if (!IsA(node, OpExpr))
-		return false;
-	op = (OpExpr *) node;
-	if (op->opfuncid != F_JSONB_OBJECT_FIELD_TEXT || list_length(op->args) != 2)
-		return false;
-	var = linitial(op->args);
-	k = lsecond(op->args);
-	if (!IsA(var, Var) || !IsA(k, Const) || k->constisnull)
+	if (!ct_decode_field(node, &var, &keys))
 		return false;
 	if (var->varno != cx->varno || var->varlevelsup != 0 || var->varattno <= 0)
 		return false;
@@ -63,12 +164,7 @@ is_field_expr(FindContext *cx, Node *node)
 	if (att->atttypid != JSONBOID)
 		return false;
 	ct_column_map(RelationGetRelid(cx->rel), att, &map);
-	if (map.kind != CT_COL_FIELD && map.kind != CT_COL_EVENT)
-		return false;
-
-	/* a key of digits would index an array in a key path; ->> would not */
-	key = TextDatumGetCString(k->constvalue);
-	return key[0] == '\0' || strspn(key, "0123456789") != strlen(key);
+	return map.kind == CT_COL_FIELD || map.kind == CT_COL_EVENT;
 }
 
 static bool
@@ -183,12 +279,13 @@ ct_scan_tlist_columns(ForeignScan *plan, int natts, Bitmapset **attrs_used,
 										 pos - FirstLowInvalidHeapAttributeNumber);
 		else
 		{
-			OpExpr	   *op = (OpExpr *) tle->expr;
 			CtField    *f = palloc(sizeof(CtField));
+			Var		   *var;
 
+			if (!ct_decode_field((Node *) tle->expr, &var, &f->keys))
+				elog(ERROR, "unexpected entry in cloudtrail_fdw scan target list");
 			f->attidx = pos - 1;
-			f->base_attno = ((Var *) linitial(op->args))->varattno;
-			f->key = TextDatumGetCString(((Const *) lsecond(op->args))->constvalue);
+			f->base_attno = var->varattno;
 			*fields = lappend(*fields, f);
 		}
 	}

@@ -140,13 +140,14 @@ setup_column(CtScan *scan, CtColumn *col, Form_pg_attribute att)
 }
 
 /*
- * A ->> field: the base column's key path and one key more, read as text
+ * A ->> field: the base column's key path and the field's keys, read as text
  * (what ->> gives); errors name the base column, as converting it would.
  */
 static void
 setup_field(CtScan *scan, CtColumn *col, const CtField *f)
 {
 	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(scan->rel), f->base_attno - 1);
+	ListCell   *lc;
 
 	col->attidx = f->attidx;
 	col->name = pstrdup(NameStr(att->attname));
@@ -159,10 +160,11 @@ setup_field(CtScan *scan, CtColumn *col, const CtField *f)
 		col->map.npath = 0;
 		col->map.first_ci = false;
 	}
-	col->map.path = palloc(sizeof(char *) * (col->map.npath + 1));
+	col->map.path = palloc(sizeof(char *) * (col->map.npath + list_length(f->keys)));
 	if (col->map.npath > 0)
 		memcpy(col->map.path, col->base.path, sizeof(char *) * col->map.npath);
-	col->map.path[col->map.npath++] = pstrdup(f->key);
+	foreach(lc, f->keys)
+		col->map.path[col->map.npath++] = pstrdup(lfirst(lc));
 	ct_converter_init(&col->conv, TEXTOID, -1);
 }
 

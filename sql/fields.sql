@@ -23,7 +23,10 @@ SELECT q, fields_both_ways(q) FROM (VALUES
   ($$SELECT eventid, resources->>'ARN', additionaleventdata->>'MFAUsed', tlsdetails->>'tlsVersion' FROM cloudtrail_logs$$),
   ($$SELECT eventid, useridentity->>'' FROM cloudtrail_logs$$),
   ($$SELECT upper(useridentity->>'userName'), count(DISTINCT useridentity->>'accountId') FROM cloudtrail_logs GROUP BY 1$$),
-  ($$SELECT eventtime, useridentity->>'userName' FROM cloudtrail_logs WHERE eventtime > '2018-11-14 12:00' ORDER BY eventtime DESC LIMIT 5$$)
+  ($$SELECT eventtime, useridentity->>'userName' FROM cloudtrail_logs WHERE eventtime > '2018-11-14 12:00' ORDER BY eventtime DESC LIMIT 5$$),
+  ($$SELECT eventid, useridentity->'sessionContext'->'sessionIssuer'->>'userName', useridentity #>> '{sessionContext,attributes,mfaAuthenticated}' FROM cloudtrail_logs$$),
+  ($$SELECT eventid, jsonb_extract_path_text(useridentity, 'sessionContext', 'sessionIssuer', 'arn'), event #>> '{userIdentity,type}' FROM cloudtrail_logs$$),
+  ($$SELECT useridentity #>> '{sessionContext,sessionIssuer,type}', count(*) FROM cloudtrail_logs GROUP BY 1$$)
 ) v(q);
 
 -- what EXPLAIN shows; not for a key of digits (it would index an array), a
@@ -31,7 +34,10 @@ SELECT q, fields_both_ways(q) FROM (VALUES
 SELECT explain_filter($$EXPLAIN (COSTS OFF, VERBOSE) SELECT useridentity->>'userName' AS u, count(*)
   FROM cloudtrail_logs WHERE useridentity->>'type' = 'IAMUser' GROUP BY 1$$);
 SELECT explain_filter($$EXPLAIN (COSTS OFF, FORMAT JSON) SELECT useridentity->>'type' FROM cloudtrail_logs$$);
+SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT useridentity->'sessionContext'->'attributes'->>'creationDate',
+  useridentity #>> '{sessionContext,sessionIssuer,arn}' FROM cloudtrail_logs$$);
 SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT resources->>'0' FROM cloudtrail_logs$$);
+SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT resources #>> '{0,ARN}', useridentity #>> '{}', useridentity #>> '{-1}' FROM cloudtrail_logs$$);
 SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT c, c.useridentity->>'type' FROM cloudtrail_logs c$$);
 SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT a.useridentity->>'type' FROM cloudtrail_logs a
   JOIN cloudtrail_logs b USING (eventid) WHERE b.eventname = 'ConsoleLogin'$$);
@@ -46,7 +52,8 @@ CREATE FOREIGN TABLE real_fields (eventid text, useridentity jsonb, requestparam
 SELECT q, fields_both_ways(q) FROM (VALUES
   ($$SELECT eventid, useridentity->>'type', useridentity->>'sessionContext', useridentity->>'invokedBy' FROM real_fields$$),
   ($$SELECT eventid, requestparameters->>'roleSessionName', requestparameters->>'policy', responseelements->>'credentials' FROM real_fields$$),
-  ($$SELECT eventid, event->>'@timestamp', event->>'eventTime', event->>'requestParameters' FROM real_fields$$)
+  ($$SELECT eventid, event->>'@timestamp', event->>'eventTime', event->>'requestParameters' FROM real_fields$$),
+  ($$SELECT eventid, useridentity #>> '{sessionContext,sessionIssuer,userName}', useridentity->'sessionContext'->>'attributes' FROM real_fields$$)
 ) v(q);
 
 -- any JSON value: strings with escapes, numbers as written, objects and
