@@ -491,7 +491,7 @@ ctGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 static int64
 private_int64(List *fdw_private, int index)
 {
-	return strtoi64(strVal(list_nth(fdw_private, index)), NULL, 10);
+	return (int64) strtoll(strVal(list_nth(fdw_private, index)), NULL, 10);
 }
 
 /* Evaluates the pushed conditions' values into a fresh CtPrune. */
@@ -868,7 +868,11 @@ ct_acquire_sample_rows(Relation onerel, int elevel, HeapTuple *rows,
 				rowstoskip = reservoir_get_next_S(&rstate, *totalrows, targrows);
 			if (rowstoskip <= 0)
 			{
+#if PG_VERSION_NUM >= 150000
 				int			k = (int) (targrows * sampler_random_fract(&rstate.randstate));
+#else
+				int			k = (int) (targrows * sampler_random_fract(rstate.randstate));
+#endif
 
 				heap_freetuple(rows[k]);
 				rows[k] = heap_form_tuple(tupdesc, values, nulls);

@@ -41,6 +41,7 @@
 
 #include "cloudtrail_fdw.h"
 
+static bool value_error(CtError *err, int sqlerrcode, const char *fmt,...) pg_attribute_printf(3, 4);
 
 static bool
 value_error(CtError *err, int sqlerrcode, const char *fmt,...)
