@@ -35,6 +35,16 @@ SELECT eventtime, eventname, awsregion, errormessage, useridentity->>'userName' 
  WHERE sourceipaddress LIKE '203.0.113.5' AND eventtime > '2018-11-14T12:00:00Z'
  ORDER BY eventtime DESC;
 
+\echo '== the newest events: only the newest files are read'
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT eventtime, eventname, awsregion FROM cloudtrail_logs ORDER BY eventtime DESC LIMIT 5;
+
+\echo '== one region and one day (partition pruning), since a date, by a field inside a jsonb column'
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT useridentity->>'type' AS identity_type, count(*) FROM cloudtrail_logs
+ WHERE region = 'us-east-1' AND delivery_date = '2018-11-14' AND eventtime >= date '2018-11-14'
+ GROUP BY 1;
+
 \echo '== narrowing the scan like Athena''s LOCATION: one account and region'
 CREATE FOREIGN TABLE eu_logs (eventtime timestamptz, eventname text, errorcode text)
   SERVER trail OPTIONS (location 'AWSLogs/111122223333/CloudTrail/eu-west-1');
