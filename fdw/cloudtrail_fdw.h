@@ -90,7 +90,8 @@ typedef enum CtTarget
 	CT_TARGET_REGION,
 	CT_TARGET_ORG,
 	CT_TARGET_DELIVERY_DATE,
-	CT_TARGET_DELIVERY_TIME
+	CT_TARGET_DELIVERY_TIME,
+	CT_TARGET_PRESENT			/* a key path holding a non-null value */
 } CtTarget;
 
 typedef enum CtOp
@@ -101,7 +102,8 @@ typedef enum CtOp
 	CT_OP_LT,
 	CT_OP_LE,
 	CT_OP_GT,
-	CT_OP_GE
+	CT_OP_GE,
+	CT_OP_NOTNULL				/* IS NOT NULL: the value is unused */
 } CtOp;
 
 /*
@@ -202,6 +204,17 @@ typedef struct CtStrCond
 	CtColumnMap key;			/* record conditions: where the value is */
 } CtStrCond;
 
+/* A record key path that must hold a non-null value (IS NOT NULL). */
+typedef struct CtKeyCond
+{
+	CtColumnMap key;
+	/* raw-bytes check: a record without this key name cannot hold it */
+	bool		raw_ok;
+	char	   *needle;			/* "name", the path's last key */
+	size_t		needle_len;
+	bool		needle_ci;		/* matched in any ASCII letter case */
+} CtKeyCond;
+
 typedef struct CtPrune
 {
 	bool		impossible;		/* a condition can never hold */
@@ -209,6 +222,7 @@ typedef struct CtPrune
 	List	   *region;
 	List	   *org;
 	List	   *strings;		/* conditions on record keys */
+	List	   *present;		/* CtKeyCond: keys IS NOT NULL */
 
 	/* eventTime window; bounds are open unless *_incl */
 	bool		has_lo,

@@ -38,7 +38,7 @@ bool
 ct_prune_active(const CtPrune *p)
 {
 	return p->impossible || p->account || p->region || p->org || p->strings ||
-		p->has_lo || p->has_hi || p->has_dd_lo || p->has_dd_hi ||
+		p->present || p->has_lo || p->has_hi || p->has_dd_lo || p->has_dd_hi ||
 		p->has_dt_lo || p->has_dt_hi;
 }
 
@@ -149,6 +149,34 @@ time_value(const CtCond *c, Datum value)
 	return t;
 }
 
+/*
+ * A key that must hold a non-null value.  In a record without a backslash the
+ * path's last key is written as "name" (the first key in any letter case, if
+ * the column matches it so), so a record without those bytes lacks it.
+ */
+static CtKeyCond *
+make_key_cond(const CtCond *c)
+{
+	CtKeyCond  *kc = palloc0(sizeof(CtKeyCond));
+	const char *name = c->key.path[c->key.npath - 1];
+	size_t		len = strlen(name);
+
+	kc->key = c->key;
+	kc->needle = palloc(len + 2);
+	kc->needle_len = ct_raw_needle(name, len, false, kc->needle);
+	kc->needle_ci = c->key.npath == 1 && c->key.first_ci;
+	kc->raw_ok = true;
+	for (size_t i = 0; i < len; i++)
+	{
+		unsigned char ch = (unsigned char) name[i];
+
+		/* characters JSON must escape cannot appear raw */
+		if (ch == '"' || ch == '\\' || ch < 0x20)
+			kc->raw_ok = false;
+	}
+	return kc;
+}
+
 void
 ct_prune_add(CtPrune *p, const CtCond *c, Datum value, bool isnull)
 {
@@ -161,6 +189,9 @@ ct_prune_add(CtPrune *p, const CtCond *c, Datum value, bool isnull)
 	}
 	switch (c->target)
 	{
+		case CT_TARGET_PRESENT:
+			p->present = lappend(p->present, make_key_cond(c));
+			break;
 		case CT_TARGET_STRING:
 			{
 				CtStrCond  *sc = make_str_cond(c, value);
@@ -402,6 +433,9 @@ ct_prune_has_raw(const CtPrune *p)
 	foreach(lc, p->strings)
 		if (((CtStrCond *) lfirst(lc))->raw_ok)
 			return true;
+	foreach(lc, p->present)
+		if (((CtKeyCond *) lfirst(lc))->raw_ok)
+			return true;
 	return false;
 }
 
@@ -416,6 +450,14 @@ ct_keep_record_raw(const CtPrune *p, const char *rec, size_t len)
 
 		if (sc->raw_ok &&
 			!ct_raw_may_match(rec, len, sc->nvals, sc->needles, sc->needle_lens))
+			return false;
+	}
+	foreach(lc, p->present)
+	{
+		CtKeyCond  *kc = lfirst(lc);
+
+		if (kc->raw_ok &&
+			!ct_raw_may_have_key(rec, len, kc->needle, kc->needle_len, kc->needle_ci))
 			return false;
 	}
 	return true;
@@ -456,6 +498,14 @@ ct_keep_record(const CtPrune *p, const CtRecord *rec)
 			return false;		/* the column is NULL */
 		if (v.type == CT_JSON_STRING && !string_matches(sc, &v))
 			return false;
+	}
+	foreach(lc, p->present)
+	{
+		CtKeyCond  *kc = lfirst(lc);
+
+		if (!ct_json_path_get(rec, kc->key.path, kc->key.npath, kc->key.first_ci, &v) ||
+			v.type == CT_JSON_NULL)
+			return false;		/* the column is NULL */
 	}
 	if (p->has_lo || p->has_hi)
 	{

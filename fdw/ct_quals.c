@@ -137,6 +137,8 @@ op_symbol(CtOp op)
 			return ">";
 		case CT_OP_GE:
 			return ">=";
+		case CT_OP_NOTNULL:
+			return "IS NOT NULL";
 	}
 	return "?";
 }
@@ -194,7 +196,9 @@ add_cond(ExtractContext *cx, CtTarget target, CtOp op, CtColumnMap *map,
 		c->key = *map;
 	c->arg = arg;
 	c->rinfo = cx->rinfo;
-	if (op == CT_OP_PREFIX)
+	if (op == CT_OP_NOTNULL)
+		c->label = psprintf("%s IS NOT NULL", label);
+	else if (op == CT_OP_PREFIX)
 		c->label = psprintf("%s LIKE %s", label, shown_value);
 	else if (op == CT_OP_IN)
 		c->label = psprintf("%s IN %s", label, shown_value);
@@ -432,6 +436,26 @@ classify_opexpr(ExtractContext *cx, OpExpr *op)
 	add_cond(cx, target, ctop, &map, val, label, deparse_value(cx, val));
 }
 
+/*
+ * col IS NOT NULL on a column that reads a record key (or col ->> 'key'):
+ * every conversion gives NULL exactly for a missing key or JSON null, so
+ * records without a non-null value there can be skipped.
+ */
+static void
+classify_nulltest(ExtractContext *cx, NullTest *nt)
+{
+	CtColumnMap map;
+	Oid			coltype;
+	char	   *label;
+
+	if (nt->nulltesttype != IS_NOT_NULL || nt->argisrow)
+		return;
+	if (!describe_column(cx, nt->arg, &map, &coltype, &label) || map.kind != CT_COL_FIELD)
+		return;
+	add_cond(cx, CT_TARGET_PRESENT, CT_OP_NOTNULL, &map,
+			 (Expr *) makeBoolConst(true, false), label, NULL);
+}
+
 static void
 classify_saop(ExtractContext *cx, ScalarArrayOpExpr *saop)
 {
@@ -558,6 +582,8 @@ ct_extract_conds(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 			classify_saop(&cx, (ScalarArrayOpExpr *) clause);
 		else if (is_orclause(clause))
 			classify_or(&cx, (BoolExpr *) clause);
+		else if (IsA(clause, NullTest))
+			classify_nulltest(&cx, (NullTest *) clause);
 	}
 	table_close(cx.rel, NoLock);
 	return cx.conds;
@@ -581,7 +607,8 @@ ct_clause_prunes_files(List *conds, RestrictInfo *rinfo)
 
 		if (c->rinfo != rinfo || !IsA(c->arg, Const))
 			continue;
-		if (c->target != CT_TARGET_EVENTTIME && c->target != CT_TARGET_STRING)
+		if (c->target != CT_TARGET_EVENTTIME && c->target != CT_TARGET_STRING &&
+			c->target != CT_TARGET_PRESENT)
 			return true;
 		if (c->target == CT_TARGET_EVENTTIME && c->op != CT_OP_EQ && c->op != CT_OP_IN)
 			return true;

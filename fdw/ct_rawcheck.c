@@ -28,6 +28,12 @@
 
 #include "ct_rawcheck.h"
 
+static inline char
+ascii_lower_raw(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char) (c + ('a' - 'A')) : c;
+}
+
 /* Could the text of a non-string JSON value equal V, or start with it? */
 static bool
 maybe_non_string(const char *v, size_t len, bool prefix)
@@ -91,5 +97,35 @@ ct_raw_may_match(const char *rec, size_t len, int nneedles,
 	for (int i = 0; i < nneedles; i++)
 		if (memmem(rec, len, needles[i], lens[i]) != NULL)
 			return true;
+	return false;
+}
+
+/*
+ * false: the record (with no backslash) nowhere holds the bytes of needle
+ * ("name", quotes included), compared in any ASCII letter case if ci, so it
+ * has no key of that name.  true: it may.
+ */
+bool
+ct_raw_may_have_key(const char *rec, size_t len, const char *needle,
+					size_t nlen, bool ci)
+{
+	const char *p = rec;
+	const char *end = rec + len;
+
+	if (memchr(rec, '\\', len) != NULL)
+		return true;
+	if (!ci)
+		return memmem(rec, len, needle, nlen) != NULL;
+	while ((size_t) (end - p) >= nlen &&
+		   (p = memchr(p, '"', (size_t) (end - p) - nlen + 1)) != NULL)
+	{
+		size_t		i = 1;
+
+		while (i < nlen && ascii_lower_raw(p[i]) == ascii_lower_raw(needle[i]))
+			i++;
+		if (i == nlen)
+			return true;
+		p++;
+	}
 	return false;
 }

@@ -165,12 +165,39 @@ holds(json_t *v, const char *s, size_t len, int prefix)
 	return 0;
 }
 
+/* A key name, sometimes with its ASCII letters in other cases. */
+static const char *
+key_variant(const char *w, char *buf)
+{
+	strcpy(buf, w);
+	if (next_rand() % 3 == 0)
+		for (char *c = buf; *c; c++)
+			if (((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')) && next_rand() % 2)
+				*c ^= 0x20;
+	return buf;
+}
+
+/* Does the object have a top-level key named k (in any ASCII case if ci)? */
+static int
+has_key(json_t *obj, const char *k, int ci)
+{
+	const char *key;
+	json_t	   *val;
+
+	json_object_foreach(obj, key, val)
+		if (ci ? strcasecmp(key, k) == 0 : strcmp(key, k) == 0)
+			return 1;
+	return 0;
+}
+
 int
 main(void)
 {
 	static char rec[1 << 16];
 	long		checks = 0,
-				rejected = 0;
+				rejected = 0,
+				key_checks = 0,
+				key_rejected = 0;
 
 	for (int n = 0; n < 200000; n++)
 	{
@@ -195,7 +222,9 @@ main(void)
 			if (i)
 				*o++ = ',';
 			put_ws(&o, pretty, 1);
-			put_string(&o, words[next_rand() % NWORDS], escape_mode);
+			char		kbuf[256];
+
+			put_string(&o, key_variant(words[next_rand() % NWORDS], kbuf), escape_mode);
 			*o++ = ':';
 			put_value(&o, 1, pretty, escape_mode);
 		}
@@ -208,6 +237,29 @@ main(void)
 		{
 			fprintf(stderr, "generator wrote invalid JSON: %s\n%s\n", jerr.text, rec);
 			return 1;
+		}
+
+		/* a key that must be there (IS NOT NULL), in any letter case or not */
+		{
+			const char *k = words[next_rand() % NWORDS];
+			int			ci = next_rand() % 2;
+			char		kneedle[256];
+			size_t		kl = ct_raw_needle(k, strlen(k), false, kneedle);
+
+			if (strpbrk(k, "\"\\") == NULL)
+			{
+				key_checks++;
+				if (!ct_raw_may_have_key(rec, o - rec, kneedle, kl, ci))
+				{
+					key_rejected++;
+					if (has_key(doc, k, ci))
+					{
+						fprintf(stderr, "raw key check rejected a record with key \"%s\"%s:\n%s\n",
+								k, ci ? " (any case)" : "", rec);
+						return 1;
+					}
+				}
+			}
 		}
 
 		/* a value to look for: one of the words, or a piece of one */
@@ -239,5 +291,8 @@ main(void)
 	}
 	printf("rawcheck: %ld checks against jansson, %ld records rejected on raw bytes, none wrongly\n",
 		   checks, rejected);
-	return rejected > 0 ? 0 : 1;	/* a check that never rejects tests nothing */
+	printf("rawcheck: %ld key checks against jansson, %ld records rejected on raw bytes, none wrongly\n",
+		   key_checks, key_rejected);
+	/* a check that never rejects tests nothing */
+	return rejected > 0 && key_rejected > 0 ? 0 : 1;
 }
