@@ -34,6 +34,43 @@ ascii_lower_raw(char c)
 	return (c >= 'A' && c <= 'Z') ? (char) (c + ('a' - 'A')) : c;
 }
 
+/*
+ * The next p in [p, last) where p[0] is '"' and p[1] is c in either ASCII
+ * case (c is lower case), or NULL.  p[1] may be read up to last.
+ */
+static const char *
+next_candidate(const char *p, const char *last, char c)
+{
+#if defined(__SSE2__)
+	const __m128i quote = _mm_set1_epi8('"');
+	const __m128i letter = _mm_set1_epi8(c);
+	const __m128i fold = _mm_set1_epi8(0x20);
+
+	/* OR 0x20 folds A-Z to a-z (and a few non-letters: checked below) */
+	while (last - p >= 16)
+	{
+		__m128i		a = _mm_loadu_si128((const __m128i *) p);
+		__m128i		b = _mm_loadu_si128((const __m128i *) (p + 1));
+		int			mask = _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, quote),
+														   _mm_cmpeq_epi8(_mm_or_si128(b, fold), letter)));
+
+		while (mask)
+		{
+			const char *q = p + __builtin_ctz((unsigned) mask);
+
+			if (ascii_lower_raw(q[1]) == c)
+				return q;
+			mask &= mask - 1;
+		}
+		p += 16;
+	}
+#endif
+	for (; p < last; p++)
+		if (*p == '"' && ascii_lower_raw(p[1]) == c)
+			return p;
+	return NULL;
+}
+
 /* Could the text of a non-string JSON value equal V, or start with it? */
 static bool
 maybe_non_string(const char *v, size_t len, bool prefix)
@@ -114,13 +151,15 @@ ct_raw_may_have_key(const char *rec, size_t len, const char *needle,
 
 	if (memchr(rec, '\\', len) != NULL)
 		return true;
-	if (!ci)
+	if (!ci || nlen < 3)		/* an empty name has no letter to fold */
 		return memmem(rec, len, needle, nlen) != NULL;
-	while ((size_t) (end - p) >= nlen &&
-		   (p = memchr(p, '"', (size_t) (end - p) - nlen + 1)) != NULL)
+	while ((size_t) (end - p) >= nlen)
 	{
 		size_t		i = 1;
 
+		p = next_candidate(p, end - nlen + 1, ascii_lower_raw(needle[1]));
+		if (p == NULL)
+			return false;
 		while (i < nlen && ascii_lower_raw(p[i]) == ascii_lower_raw(needle[i]))
 			i++;
 		if (i == nlen)
