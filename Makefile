@@ -80,8 +80,8 @@ test/unit/test_stream_json_asan: $(CT_UNIT_DEPS)
 test/fuzz/fuzz_stream: $(srcdir)/test/fuzz/fuzz_stream.c $(CT_UNIT_DEPS)
 	$(CT_FUZZ_CC) $(CT_FUZZ_FLAGS) -o $@ $< $(srcdir)/fdw/ct_stream.c $(srcdir)/fdw/ct_json.c $(CT_TEST_LIBS)
 
-test/fuzz/fuzz_record: $(srcdir)/test/fuzz/fuzz_record.c $(CT_UNIT_DEPS)
-	$(CT_FUZZ_CC) $(CT_FUZZ_FLAGS) -o $@ $< $(srcdir)/fdw/ct_stream.c $(srcdir)/fdw/ct_json.c $(CT_TEST_LIBS)
+test/fuzz/fuzz_record: $(srcdir)/test/fuzz/fuzz_record.c $(CT_UNIT_DEPS) $(srcdir)/fdw/ct_rawcheck.c $(srcdir)/fdw/ct_rawcheck.h
+	$(CT_FUZZ_CC) $(CT_FUZZ_FLAGS) -o $@ $< $(srcdir)/fdw/ct_stream.c $(srcdir)/fdw/ct_json.c $(srcdir)/fdw/ct_rawcheck.c $(CT_TEST_LIBS)
 
 # the raw-bytes record check of the pushdown, against jansson
 CT_RAW_SRCS = $(srcdir)/test/unit/test_rawcheck.c $(srcdir)/fdw/ct_rawcheck.c

@@ -43,10 +43,13 @@ next_candidate(const char *p, const char *last, char c)
 {
 #if defined(__SSE2__)
 	const __m128i quote = _mm_set1_epi8('"');
-	const __m128i letter = _mm_set1_epi8(c);
 	const __m128i fold = _mm_set1_epi8(0x20);
+	const __m128i letter = _mm_set1_epi8((char) (c | 0x20));
 
-	/* OR 0x20 folds A-Z to a-z (and a few non-letters: checked below) */
+	/*
+	 * OR 0x20 folds A-Z to a-z, and some other bytes together too (as '@'
+	 * with '`'): both sides are folded, the candidates checked exactly.
+	 */
 	while (last - p >= 16)
 	{
 		__m128i		a = _mm_loadu_si128((const __m128i *) p);

@@ -31,7 +31,8 @@ next_rand(void)
 static const char *const words[] = {
 	"ConsoleLogin", "ListBuckets", "Describe", "DescribeInstances", "alice", "bob",
 	"s3.amazonaws.com", "203.0.113.5", "caf\xc3\xa9", "\xe6\x97\xa5\xe6\x9c\xac", "a/b",
-	"x\"y", "back\\slash", "tab\there", "true", "42", "-1", "null", "Get", "", "Login"
+	"x\"y", "back\\slash", "tab\there", "true", "42", "-1", "null", "Get", "", "Login",
+	"@timestamp", "`tick", "{brace", "[at"
 };
 #define NWORDS (sizeof(words) / sizeof(words[0]))
 
