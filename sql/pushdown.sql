@@ -12,17 +12,8 @@ CREATE FUNCTION both_ways(q text) RETURNS text LANGUAGE sql
   AS $$ SELECT two_ways(q, 'cloudtrail_fdw.enable_pushdown', 'on', 'off') $$;
 
 -- what was read, from EXPLAIN ANALYZE, without sizes
-CREATE FUNCTION scan_counts(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-DECLARE
-  ln text;
-BEGIN
-  FOR ln IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || q LOOP
-    IF ln ~ '(Pushed Conditions|Window|Delay|Run-Time|Partitions|Files|Records)' THEN
-      RETURN NEXT regexp_replace(ln, '^\s+', '');
-    END IF;
-  END LOOP;
-END
-$$;
+CREATE FUNCTION scan_counts(q text) RETURNS SETOF text LANGUAGE sql
+  AS $$ SELECT explain_lines(q, '(Pushed Conditions|Window|Delay|Run-Time|Partitions|Files|Records)') $$;
 
 -- the seed queries
 SELECT explain_filter($$EXPLAIN (COSTS OFF)

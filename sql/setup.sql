@@ -74,3 +74,18 @@ BEGIN
     || CASE WHEN marker IS NULL THEN '' WHEN seen THEN ', ' || marker ELSE ', no ' || marker END;
 END
 $$;
+
+-- the lines of EXPLAIN ANALYZE (no costs, timings or sizes) matching pattern,
+-- without their indentation
+CREATE FUNCTION explain_lines(q text, pattern text) RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+DECLARE
+  ln text;
+BEGIN
+  FOR ln IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || q LOOP
+    IF ln ~ pattern THEN
+      RETURN NEXT regexp_replace(ln, '^\s+', '');
+    END IF;
+  END LOOP;
+END
+$$;

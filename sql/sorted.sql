@@ -11,17 +11,8 @@ SET datestyle = 'ISO, YMD';
 CREATE FUNCTION sorted_both_ways(q text) RETURNS text LANGUAGE sql
   AS $$ SELECT two_ways(q, 'cloudtrail_fdw.enable_sorted_scan', 'on', 'off', true, 'Scan Order') $$;
 
-CREATE FUNCTION files_read(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-DECLARE
-  ln text;
-BEGIN
-  FOR ln IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || q LOOP
-    IF ln ~ '(Scan Order|Sort Key|Partitions|Files|Rows Held|Limit|Foreign Scan)' THEN
-      RETURN NEXT regexp_replace(ln, '^\s+', '');
-    END IF;
-  END LOOP;
-END
-$$;
+CREATE FUNCTION files_read(q text) RETURNS SETOF text LANGUAGE sql
+  AS $$ SELECT explain_lines(q, '(Scan Order|Sort Key|Partitions|Files|Rows Held|Limit|Foreign Scan)') $$;
 
 -- the seed's first query: the newest files only
 SELECT explain_filter($$EXPLAIN (COSTS OFF)
