@@ -165,15 +165,7 @@ make_key_cond(const CtCond *c)
 	kc->needle = palloc(len + 2);
 	kc->needle_len = ct_raw_needle(name, len, false, kc->needle);
 	kc->needle_ci = c->key.npath == 1 && c->key.first_ci;
-	kc->raw_ok = true;
-	for (size_t i = 0; i < len; i++)
-	{
-		unsigned char ch = (unsigned char) name[i];
-
-		/* characters JSON must escape cannot appear raw */
-		if (ch == '"' || ch == '\\' || ch < 0x20)
-			kc->raw_ok = false;
-	}
+	kc->raw_ok = ct_raw_text_ok(name, len);
 	return kc;
 }
 
@@ -478,6 +470,14 @@ string_matches(const CtStrCond *sc, const CtValue *v)
 	return false;
 }
 
+/* The value at key in rec; false if the column would be NULL (missing, JSON null). */
+static bool
+non_null_value(const CtRecord *rec, const CtColumnMap *key, CtValue *v)
+{
+	return ct_json_path_get(rec, key->path, key->npath, key->first_ci, v) &&
+		v->type != CT_JSON_NULL;
+}
+
 /*
  * After the record is indexed, before its columns are converted: false if a
  * condition is certainly false.  Values that are not plain strings are left
@@ -493,20 +493,14 @@ ct_keep_record(const CtPrune *p, const CtRecord *rec)
 	{
 		CtStrCond  *sc = lfirst(lc);
 
-		if (!ct_json_path_get(rec, sc->key.path, sc->key.npath, sc->key.first_ci, &v) ||
-			v.type == CT_JSON_NULL)
+		if (!non_null_value(rec, &sc->key, &v))
 			return false;		/* the column is NULL */
 		if (v.type == CT_JSON_STRING && !string_matches(sc, &v))
 			return false;
 	}
 	foreach(lc, p->present)
-	{
-		CtKeyCond  *kc = lfirst(lc);
-
-		if (!ct_json_path_get(rec, kc->key.path, kc->key.npath, kc->key.first_ci, &v) ||
-			v.type == CT_JSON_NULL)
+		if (!non_null_value(rec, &((CtKeyCond *) lfirst(lc))->key, &v))
 			return false;		/* the column is NULL */
-	}
 	if (p->has_lo || p->has_hi)
 	{
 		CtConverter conv;
@@ -514,9 +508,7 @@ ct_keep_record(const CtPrune *p, const CtRecord *rec)
 		Datum		d;
 		TimestampTz t;
 
-		if (!ct_json_path_get(rec, p->time_key.path, p->time_key.npath,
-							  p->time_key.first_ci, &v) ||
-			v.type == CT_JSON_NULL)
+		if (!non_null_value(rec, &p->time_key, &v))
 			return false;
 		if (v.type != CT_JSON_STRING)
 			return true;

@@ -95,12 +95,10 @@ maybe_non_string(const char *v, size_t len, bool prefix)
 	return false;
 }
 
-/* Can the raw check decide for this value? */
+/* Would a JSON string holding v be written as v itself, with no escape? */
 bool
-ct_raw_value_ok(const char *v, size_t len, bool prefix)
+ct_raw_text_ok(const char *v, size_t len)
 {
-	if (maybe_non_string(v, len, prefix))
-		return false;
 	for (size_t i = 0; i < len; i++)
 	{
 		unsigned char c = (unsigned char) v[i];
@@ -110,6 +108,13 @@ ct_raw_value_ok(const char *v, size_t len, bool prefix)
 			return false;
 	}
 	return true;
+}
+
+/* Can the raw check decide for this value? */
+bool
+ct_raw_value_ok(const char *v, size_t len, bool prefix)
+{
+	return !maybe_non_string(v, len, prefix) && ct_raw_text_ok(v, len);
 }
 
 /* The bytes to look for; out needs len + 2 bytes.  Returns their length. */

@@ -11,6 +11,7 @@
 
 #include "ct_port.h"
 
+extern bool ct_raw_text_ok(const char *v, size_t len);
 extern bool ct_raw_value_ok(const char *v, size_t len, bool prefix);
 extern size_t ct_raw_needle(const char *v, size_t len, bool prefix, char *out);
 extern bool ct_raw_may_match(const char *rec, size_t len, int nneedles,

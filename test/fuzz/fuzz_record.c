@@ -38,15 +38,11 @@ check_raw_keys(const char *p, size_t size, const CtRecord *rec)
 		bool		nul;
 		size_t		len;
 		size_t		nlen;
-		bool		plain = true;
 
 		if (rec->members[i].key.len > sizeof(name))
 			continue;
 		len = ct_json_string_decode(&rec->members[i].key, name, &nul);
-		for (size_t j = 0; j < len; j++)
-			if (name[j] == '"' || name[j] == '\\' || (unsigned char) name[j] < 0x20)
-				plain = false;
-		if (!plain)
+		if (!ct_raw_text_ok(name, len))
 			continue;
 		nlen = ct_raw_needle(name, len, false, needle);
 		if (!ct_raw_may_have_key(p, size, needle, nlen, false))
