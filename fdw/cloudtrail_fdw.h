@@ -77,6 +77,7 @@ typedef struct CtColumnMap
 extern void ct_get_options(Oid foreigntableid, CtOptions *opts);
 extern void ct_column_map(Oid foreigntableid, Form_pg_attribute att,
 						  CtColumnMap *map);
+extern bool ct_column_map_descend(CtColumnMap *map, char *const *keys, int nkeys);
 extern bool ct_may_see_paths(void);
 
 /* ---- ct_quals.c: conditions pushed into the scan ---- */

@@ -301,3 +301,31 @@ ct_column_map(Oid foreigntableid, Form_pg_attribute att, CtColumnMap *map)
 			map->path[map->npath++] = tok;
 	}
 }
+
+/*
+ * Extends map to read keys further down, as jsonb's -> and ->> do: the
+ * column's key path and then the keys, matched exactly; for the whole record
+ * (event) the keys start at its top level.  false if the column does not
+ * read from the record.
+ */
+bool
+ct_column_map_descend(CtColumnMap *map, char *const *keys, int nkeys)
+{
+	char	  **path;
+
+	if (map->kind == CT_COL_EVENT)
+	{
+		map->kind = CT_COL_FIELD;
+		map->npath = 0;
+		map->first_ci = false;
+	}
+	else if (map->kind != CT_COL_FIELD)
+		return false;
+	path = palloc(sizeof(char *) * (map->npath + nkeys));
+	if (map->npath > 0)
+		memcpy(path, map->path, sizeof(char *) * map->npath);
+	for (int i = 0; i < nkeys; i++)
+		path[map->npath++] = pstrdup(keys[i]);
+	map->path = path;
+	return true;
+}

@@ -98,20 +98,10 @@ describe_column(ExtractContext *cx, Expr *e, CtColumnMap *map, Oid *typid,
 	if (key != NULL)
 	{
 		/* col ->> 'key' reads one level further, exactly as jsonb does */
-		char	  **path;
-
-		if (map->kind == CT_COL_EVENT)
-		{
-			map->kind = CT_COL_FIELD;
-			map->npath = 0;
-			map->first_ci = false;
-		}
-		else if (map->kind != CT_COL_FIELD || att->atttypid != JSONBOID)
+		if (map->kind == CT_COL_FIELD && att->atttypid != JSONBOID)
 			return false;
-		path = palloc(sizeof(char *) * (map->npath + 1));
-		memcpy(path, map->path, sizeof(char *) * map->npath);
-		path[map->npath++] = key;
-		map->path = path;
+		if (!ct_column_map_descend(map, &key, 1))
+			return false;
 		*typid = TEXTOID;
 		*label = psprintf("%s->>%s", *label, quote_literal_cstr(key));
 	}

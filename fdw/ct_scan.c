@@ -147,6 +147,8 @@ static void
 setup_field(CtScan *scan, CtColumn *col, const CtField *f)
 {
 	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(scan->rel), f->base_attno - 1);
+	char	  **keys = palloc(sizeof(char *) * list_length(f->keys));
+	int			nkeys = 0;
 	ListCell   *lc;
 
 	col->attidx = f->attidx;
@@ -154,17 +156,11 @@ setup_field(CtScan *scan, CtColumn *col, const CtField *f)
 	col->is_field = true;
 	ct_column_map(RelationGetRelid(scan->rel), att, &col->base);
 	col->map = col->base;
-	if (col->base.kind == CT_COL_EVENT)
-	{
-		col->map.kind = CT_COL_FIELD;
-		col->map.npath = 0;
-		col->map.first_ci = false;
-	}
-	col->map.path = palloc(sizeof(char *) * (col->map.npath + list_length(f->keys)));
-	if (col->map.npath > 0)
-		memcpy(col->map.path, col->base.path, sizeof(char *) * col->map.npath);
 	foreach(lc, f->keys)
-		col->map.path[col->map.npath++] = pstrdup(lfirst(lc));
+		keys[nkeys++] = lfirst(lc);
+	/* ct_project.c only makes fields of columns that read the record */
+	if (!ct_column_map_descend(&col->map, keys, nkeys))
+		elog(ERROR, "cloudtrail_fdw field of column \"%s\" does not read the record", col->name);
 	ct_converter_init(&col->conv, TEXTOID, -1);
 }
 
