@@ -46,9 +46,11 @@ typedef struct CtColumn
 	Datum		file_value;		/* path columns: value for the current file */
 	bool		file_null;
 	bool		notnull;		/* declared NOT NULL: a missing value is an error */
-	/* a ->> field (ct_project.c): the jsonb column it reads, checked as jsonb */
+	/* a ->> field (ct_project.c): the jsonb column it reads */
 	bool		is_field;
+	AttrNumber	base_attno;
 	CtColumnMap base;
+	bool		check_base;		/* check that column's value as jsonb */
 } CtColumn;
 
 /* A file to read, with the partition it is in. */
@@ -154,6 +156,7 @@ setup_field(CtScan *scan, CtColumn *col, const CtField *f)
 	col->attidx = f->attidx;
 	col->name = pstrdup(NameStr(att->attname));
 	col->is_field = true;
+	col->base_attno = f->base_attno;
 	ct_column_map(RelationGetRelid(scan->rel), att, &col->base);
 	col->map = col->base;
 	foreach(lc, f->keys)
@@ -217,7 +220,23 @@ ct_scan_begin(Relation rel, TupleDesc scandesc, bool all_columns,
 		setup_column(scan, &scan->cols[scan->ncols++], att);
 	}
 	foreach(lc, fields)
-		setup_field(scan, &scan->cols[scan->ncols++], lfirst(lc));
+	{
+		CtColumn   *col = &scan->cols[scan->ncols];
+
+		setup_field(scan, col, lfirst(lc));
+
+		/*
+		 * The column's value is checked once a record: not again for another
+		 * field of it, nor when the column itself is converted (to jsonb, with
+		 * the same errors).
+		 */
+		col->check_base = true;
+		for (int i = 0; i < scan->ncols; i++)
+			if (scan->cols[i].is_field ? scan->cols[i].base_attno == col->base_attno
+				: scan->cols[i].attidx == col->base_attno - 1)
+				col->check_base = false;
+		scan->ncols++;
+	}
 
 	scan->rec.cap = 64;
 	scan->rec.members = palloc(sizeof(CtMember) * scan->rec.cap);
@@ -705,7 +724,7 @@ convert_record(CtScan *scan, const char *p, size_t len, Datum *values,
 		CtValue		v;
 		bool		found;
 
-		if (col->is_field && !check_field_base(scan, col, p, len, err))
+		if (col->check_base && !check_field_base(scan, col, p, len, err))
 			return false;
 		switch (col->map.kind)
 		{

@@ -68,6 +68,9 @@ SELECT eventid, event->>'v' AS v FROM typed_fields ORDER BY length(eventid), eve
 ALTER FOREIGN TABLE typed_fields OPTIONS (SET location 'AWSLogs/123456789012/CloudTrail/us-east-1/2020/01/15');
 SELECT event->>'eventID' FROM typed_fields;
 \echo :LAST_ERROR_SQLSTATE
+-- (checked once a record: for two fields of a column, or beside the column)
+SELECT event->>'eventID', event->>'eventName' FROM typed_fields;
+SELECT event, event->>'eventID' FROM typed_fields;
 SET cloudtrail_fdw.enable_pushdown = off;
 SELECT event->>'eventID' FROM typed_fields;
 \echo :LAST_ERROR_SQLSTATE
