@@ -394,35 +394,11 @@ gen_number(Gen *g, CttBuf *b)
 
 static void gen_value(Gen *g, CttBuf *b, int depth);
 
+/* An object of n members, or an array of n elements. */
 static void
-gen_object(Gen *g, CttBuf *b, int depth, uint32_t nmembers)
+gen_container(Gen *g, CttBuf *b, int depth, uint32_t n, bool object)
 {
-	ctt_buf_addc(b, '{');
-	gen_ws(g, b);
-	for (uint32_t i = 0; i < nmembers; i++)
-	{
-		if (i > 0)
-		{
-			ctt_buf_addc(b, ',');
-			gen_ws(g, b);
-		}
-		gen_newline(g, b, depth + 1);
-		gen_key(g, b);
-		gen_ws(g, b);
-		ctt_buf_adds(b, g->style == 1 ? ": " : ":");
-		gen_ws(g, b);
-		gen_value(g, b, depth + 1);
-		gen_ws(g, b);
-	}
-	if (nmembers > 0)
-		gen_newline(g, b, depth);
-	ctt_buf_addc(b, '}');
-}
-
-static void
-gen_array(Gen *g, CttBuf *b, int depth, uint32_t n)
-{
-	ctt_buf_addc(b, '[');
+	ctt_buf_addc(b, object ? '{' : '[');
 	gen_ws(g, b);
 	for (uint32_t i = 0; i < n; i++)
 	{
@@ -432,12 +408,19 @@ gen_array(Gen *g, CttBuf *b, int depth, uint32_t n)
 			gen_ws(g, b);
 		}
 		gen_newline(g, b, depth + 1);
+		if (object)
+		{
+			gen_key(g, b);
+			gen_ws(g, b);
+			ctt_buf_adds(b, g->style == 1 ? ": " : ":");
+			gen_ws(g, b);
+		}
 		gen_value(g, b, depth + 1);
 		gen_ws(g, b);
 	}
 	if (n > 0)
 		gen_newline(g, b, depth);
-	ctt_buf_addc(b, ']');
+	ctt_buf_addc(b, object ? '}' : ']');
 }
 
 /* A chain of d nested containers around a scalar. */
@@ -475,9 +458,9 @@ gen_value(Gen *g, CttBuf *b, int depth)
 		uint32_t	n = rnd(g, 5) == 0 ? 0 : 1 + rnd(g, 5);
 
 		if (rnd(g, 2))
-			gen_object(g, b, depth, n);
+			gen_container(g, b, depth, n, true);
 		else
-			gen_array(g, b, depth, n);
+			gen_container(g, b, depth, n, false);
 		return;
 	}
 	r = rnd(g, 100);
