@@ -51,7 +51,12 @@ typedef struct CtOptions
 	int64		delay;			/* ... in microseconds, -1 = unbounded */
 } CtOptions;
 
-#define CT_DEFAULT_DELAY		"1 day"
+/*
+ * CloudTrail retries a delivery for up to 30 days when the bucket is
+ * unreachable, after its normal delay of minutes: a day more covers that,
+ * so upper bounds on eventtime prune only what cannot hold a match.
+ */
+#define CT_DEFAULT_DELAY		"31 days"
 
 /* Where a column's value comes from. */
 typedef enum CtColKind

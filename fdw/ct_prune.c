@@ -9,7 +9,8 @@
  * a file named (and filed) at delivery time F holds records with
  * eventTime <= F (the end of F's minute), so a lower bound t0 on eventtime
  * is exact; an upper bound t1 skips only files delivered after
- * t1 + max_delivery_delay, an assumption the user sets and EXPLAIN shows.
+ * t1 + max_delivery_delay (by default CloudTrail's 30 days of retries and a
+ * day more; a user may set less), which EXPLAIN shows.
  *
  *-------------------------------------------------------------------------
  */

@@ -90,19 +90,28 @@ SELECT both_ways(q) FROM (VALUES
   ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime > date '1000000-01-01'$$)) v(q);
 SET timezone = 'UTC';
 
--- upper bounds assume delivery within max_delivery_delay (1 day by default):
--- the record of 2018-11-13 10:00 delivered 27 hours late is not found ...
+-- upper bounds assume delivery within max_delivery_delay, by default 31 days
+-- (CloudTrail retries for 30): the record of 2018-11-13 10:00 delivered 27
+-- hours late is found, and no file of this 3-day mirror is pruned by the bound
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventtime < '2018-11-13 12:00'$$);
+SELECT eventtime, eventname, delivery_time FROM cloudtrail_logs WHERE eventtime BETWEEN '2018-11-13 09:59' AND '2018-11-13 10:01';
+SELECT both_ways($$SELECT eventid FROM cloudtrail_logs WHERE eventtime < '2018-11-13 12:00'$$);
+-- a user who knows their trail delivers sooner may say so: with 1 day the
+-- later files are pruned, and the record delivered 27 hours late is not found
+ALTER FOREIGN TABLE cloudtrail_logs OPTIONS (ADD max_delivery_delay '1 day');
 SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventtime < '2018-11-13 12:00'$$);
 SELECT eventtime, eventname FROM cloudtrail_logs WHERE eventtime BETWEEN '2018-11-13 09:59' AND '2018-11-13 10:01';
 SELECT both_ways($$SELECT eventid FROM cloudtrail_logs WHERE eventtime < '2018-11-13 12:00'$$);
--- ... unless the delay allows it
-ALTER FOREIGN TABLE cloudtrail_logs OPTIONS (ADD max_delivery_delay '2 days');
+-- ... with 2 days it is
+ALTER FOREIGN TABLE cloudtrail_logs OPTIONS (SET max_delivery_delay '2 days');
 SELECT eventtime, eventname, delivery_time FROM cloudtrail_logs WHERE eventtime BETWEEN '2018-11-13 09:59' AND '2018-11-13 10:01';
 SELECT both_ways($$SELECT eventid FROM cloudtrail_logs WHERE eventtime < '2018-11-13 12:00'$$);
 ALTER FOREIGN TABLE cloudtrail_logs OPTIONS (SET max_delivery_delay 'unbounded');
 SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventtime < '2018-11-13 12:00'$$);
+-- the table's option wins over the server's
+ALTER SERVER trail OPTIONS (ADD max_delivery_delay '1 hour');
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventtime < '2018-11-13 12:00'$$);
 ALTER FOREIGN TABLE cloudtrail_logs OPTIONS (DROP max_delivery_delay);
-ALTER SERVER trail OPTIONS (ADD max_delivery_delay '30 days');
 SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventtime < '2018-11-13 12:00'$$);
 ALTER SERVER trail OPTIONS (DROP max_delivery_delay);
 CREATE FOREIGN TABLE bad_delay (eventname text) SERVER trail OPTIONS (max_delivery_delay 'soon');
