@@ -354,6 +354,26 @@ ctGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 														 0, JOIN_INNER, NULL));
 }
 
+/* A partial path: each of the participants reads a share of the files. */
+static void
+add_parallel_path(PlannerInfo *root, RelOptInfo *baserel, int workers, double divisor,
+				  Cost startup_cost, Cost total_cost, List *pathkeys, List *fdw_private)
+{
+	ForeignPath *path = create_foreignscan_path(root, baserel, NULL,
+												clamp_row_est(baserel->rows / divisor),
+												startup_cost, total_cost,
+												pathkeys, NULL, NULL,
+#if PG_VERSION_NUM >= 170000
+												NIL,
+#endif
+												fdw_private);
+
+	path->path.parallel_aware = true;
+	path->path.parallel_safe = true;
+	path->path.parallel_workers = workers;
+	add_partial_path(baserel, (Path *) path);
+}
+
 static void
 ctGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 {
@@ -384,9 +404,30 @@ ctGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 									 NIL));
 
 	/*
+	 * The sorted scan returns its first rows once the newest file is read:
+	 * its start-up cost is about one file's share, so a LIMIT favours it.
+	 * It reads the same files as the plain scan; holding rows in its heap
+	 * costs about what the Sort above a plain scan would, so it is costed
+	 * like the plain scan and wins whenever the order is wanted.
+	 */
+	pathkeys = sorted_pathkeys(root, baserel, fpinfo);
+	if (pathkeys != NIL)
+		add_path(baserel, (Path *)
+				 create_foreignscan_path(root, baserel, NULL, baserel->rows,
+										 startup_cost + run_cost / Max(fpinfo->nfiles, 1),
+										 startup_cost + run_cost,
+										 pathkeys, NULL, NULL,
+#if PG_VERSION_NUM >= 170000
+										 NIL,
+#endif
+										 list_make1(makeInteger(fpinfo->time_attno))));
+
+	/*
 	 * A parallel scan: the leader lists the files once, the participants
 	 * claim them one at a time.  Not with conditions on the parameters of
-	 * an outer plan, which workers cannot see when the list is made.
+	 * an outer plan, which workers cannot see when the list is made.  The
+	 * sorted scan runs in parallel too: each participant returns its rows in
+	 * order and a Gather Merge merges them.
 	 */
 	if (baserel->consider_parallel && fpinfo->nfiles > 1 &&
 		!has_exec_params(fpinfo->conds))
@@ -400,48 +441,18 @@ ctGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 		{
 			double		divisor = workers;
 			Cost		setup_cost = CT_PARALLEL_SETUP_FACTOR * parallel_setup_cost;
-			ForeignPath *ppath;
 
 			if (parallel_leader_participation && workers < 4)
 				divisor += 1.0 - 0.3 * workers;
-			ppath = create_foreignscan_path(root, baserel, NULL,
-											clamp_row_est(baserel->rows / divisor),
-											startup_cost + setup_cost,
-											startup_cost + setup_cost + run_cost / divisor,
-											NIL, NULL, NULL,
-#if PG_VERSION_NUM >= 170000
-											NIL,
-#endif
-											NIL);
-			ppath->path.parallel_aware = true;
-			ppath->path.parallel_safe = true;
-			ppath->path.parallel_workers = workers;
-			add_partial_path(baserel, (Path *) ppath);
+			add_parallel_path(root, baserel, workers, divisor,
+							  startup_cost + setup_cost,
+							  startup_cost + setup_cost + run_cost / divisor, NIL, NIL);
+			if (pathkeys != NIL)
+				add_parallel_path(root, baserel, workers, divisor,
+								  startup_cost + setup_cost + run_cost / Max(fpinfo->nfiles, 1),
+								  startup_cost + setup_cost + run_cost / divisor, pathkeys,
+								  list_make1(makeInteger(fpinfo->time_attno)));
 		}
-	}
-
-	/*
-	 * The sorted scan returns its first rows once the newest file is read:
-	 * its start-up cost is about one file's share, so a LIMIT favours it.
-	 * It reads the same files as the plain scan; holding rows in its heap
-	 * costs about what the Sort above a plain scan would, so it is costed
-	 * like the plain scan and wins whenever the order is wanted.
-	 */
-	pathkeys = sorted_pathkeys(root, baserel, fpinfo);
-	if (pathkeys != NIL)
-	{
-		double		files = Max(fpinfo->nfiles, 1);
-		Cost		sorted_run = run_cost;
-
-		add_path(baserel, (Path *)
-				 create_foreignscan_path(root, baserel, NULL, baserel->rows,
-										 startup_cost + sorted_run / files,
-										 startup_cost + sorted_run,
-										 pathkeys, NULL, NULL,
-#if PG_VERSION_NUM >= 170000
-										 NIL,
-#endif
-										 list_make1(makeInteger(fpinfo->time_attno))));
 	}
 }
 
@@ -792,7 +803,8 @@ ctInitializeDSMForeignScan(ForeignScanState *node, ParallelContext *pcxt,
 	MemoryContext old = MemoryContextSwitchTo(node->ss.ps.state->es_query_cxt);
 
 	st->prune = eval_prune(node, st);
-	st->seg = ct_shared_build(node->ss.ss_currentRelation, st->prune, &st->shared);
+	st->seg = ct_shared_build(node->ss.ss_currentRelation, st->prune,
+							  st->sort_attno > 0, &st->shared);
 	dsm_pin_mapping(st->seg);
 	*(dsm_handle *) coordinate = dsm_segment_handle(st->seg);
 	MemoryContextSwitchTo(old);

@@ -125,12 +125,29 @@ add_partition(const CtPartition *p, const CtFile *files, int n, void *arg)
 	b->nparts++;
 }
 
+/* Newest delivery first; then by folder and name, to be deterministic. */
+static int
+file_cmp_desc(const void *a, const void *b, void *arg)
+{
+	const SharedFile *fa = a;
+	const SharedFile *fb = b;
+	const ListBuild *build = arg;
+	int			c;
+
+	if (fa->delivery != fb->delivery)
+		return fa->delivery > fb->delivery ? -1 : 1;
+	c = strcmp(build->pool.data + build->parts[fa->part].dir,
+			   build->pool.data + build->parts[fb->part].dir);
+	return c != 0 ? c : strcmp(build->pool.data + fa->name, build->pool.data + fb->name);
+}
+
 /*
  * Leader: lists the files the scan will read (pruned as prune says) into a
- * new DSM segment.  Returns the segment; *shared points into it.
+ * new DSM segment, newest first for a sorted scan.  Returns the segment;
+ * *shared points into it.
  */
 dsm_segment *
-ct_shared_build(Relation rel, CtPrune *prune, CtShared **shared)
+ct_shared_build(Relation rel, CtPrune *prune, bool newest_first, CtShared **shared)
 {
 	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
 											  "cloudtrail_fdw parallel list",
@@ -156,6 +173,8 @@ ct_shared_build(Relation rel, CtPrune *prune, CtShared **shared)
 	b.parts = palloc(sizeof(SharedPart) * b.partcap);
 	b.files = palloc(sizeof(SharedFile) * b.filecap);
 	ct_tree_walk(&tree, prune, false, add_partition, &b);
+	if (newest_first)
+		qsort_arg(b.files, b.nfiles, sizeof(SharedFile), file_cmp_desc, &b);
 
 	size = offsetof(CtShared, data) +
 		MAXALIGN(sizeof(SharedPart) * b.nparts) +
@@ -216,6 +235,21 @@ ct_shared_claim(CtShared *sh, CtPartition *part, CtFile *file)
 	file->delivery = f->delivery;
 	file->gzip = f->gzip;
 	file->size = -1;
+	return true;
+}
+
+/*
+ * The delivery time of the next file to be claimed, if any: no file claimed
+ * later is named after it.
+ */
+bool
+ct_shared_next_delivery(CtShared *sh, TimestampTz *delivery)
+{
+	uint32		i = pg_atomic_read_u32(&sh->next_file);
+
+	if (i >= sh->nfiles)
+		return false;
+	*delivery = shared_files(sh)[i].delivery;
 	return true;
 }
 

@@ -555,13 +555,23 @@ load_next_group(CtScan *scan)
 /*
  * Sorted scan: the latest eventTime any unread record can have.  A file
  * named at F holds records up to the end of F's minute; the files still to
- * open are named no later than the next one, and a later group of
- * partitions has an earlier delivery date.
+ * open (or, in a parallel scan, to claim) are named no later than the next
+ * one, and a later group of partitions has an earlier delivery date.
  */
 static void
 update_bound(CtScan *scan)
 {
-	if (scan->refidx < scan->nrefs)
+	if (scan->shared)
+	{
+		TimestampTz next;
+
+		/* the shared list is newest first: see ct_parallel.c */
+		if (ct_shared_next_delivery(scan->shared, &next))
+			scan->bound = next + USECS_PER_MINUTE - 1;
+		else
+			scan->bound_final = true;
+	}
+	else if (scan->refidx < scan->nrefs)
 		scan->bound = scan->refs[scan->refidx].file.delivery + USECS_PER_MINUTE - 1;
 	else if (scan->partidx < list_length(scan->partitions))
 	{

@@ -50,11 +50,44 @@ SELECT v.name, count(c.eventid)
 RESET enable_hashjoin;
 RESET enable_mergejoin;
 
+-- the sorted scan in parallel: the leader lists the files newest first, each
+-- participant returns its rows in eventtime order, a Gather Merge merges them
+CREATE FUNCTION sorted_parallel(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  plan text := (SELECT string_agg(l, E'\n') FROM explain_filter('EXPLAIN (COSTS OFF) ' || q) l);
+BEGIN
+  RETURN two_ways(q, 'cloudtrail_fdw.enable_sorted_scan', 'on', 'off', true)
+    || CASE WHEN plan ~ 'Gather Merge' AND plan ~ 'Parallel Foreign Scan' AND plan ~ 'Scan Order'
+            THEN ', parallel sorted scan' ELSE ', NOT a parallel sorted scan' END;
+END
+$$;
+SELECT explain_filter($$EXPLAIN (COSTS OFF)
+  SELECT eventtime, eventname FROM cloudtrail_logs WHERE eventname LIKE 'Get%' ORDER BY eventtime DESC LIMIT 5$$);
+-- the same rows in the same order as a parallel scan and a Sort
+SELECT q, sorted_parallel(q) FROM (VALUES
+  ($$SELECT eventtime FROM cloudtrail_logs ORDER BY eventtime DESC LIMIT 1$$),
+  ($$SELECT eventtime FROM cloudtrail_logs ORDER BY eventtime DESC LIMIT 25$$),
+  ($$SELECT eventtime FROM cloudtrail_logs ORDER BY eventtime DESC LIMIT 300$$),
+  ($$SELECT eventtime FROM cloudtrail_logs ORDER BY eventtime DESC$$),
+  ($$SELECT eventtime, eventid FROM cloudtrail_logs ORDER BY eventtime DESC, eventid LIMIT 50$$),
+  ($$SELECT eventtime, eventid, awsregion FROM cloudtrail_logs ORDER BY eventtime DESC NULLS LAST, eventid DESC LIMIT 80$$),
+  ($$SELECT eventtime, eventname FROM cloudtrail_logs WHERE eventname LIKE 'Get%' ORDER BY eventtime DESC, eventid LIMIT 5$$),
+  ($$SELECT eventtime, eventname FROM cloudtrail_logs WHERE eventname = 'ConsoleLogin' AND eventtime > '2018-11-14T12:00:00Z' ORDER BY eventtime DESC, eventid LIMIT 10$$),
+  ($$SELECT eventtime FROM cloudtrail_logs WHERE eventtime < '2018-11-14 00:10' ORDER BY eventtime DESC LIMIT 12$$),
+  ($$SELECT eventtime, region FROM cloudtrail_logs WHERE region = 'eu-west-1' ORDER BY eventtime DESC, eventid LIMIT 15$$)
+) v(q);
+-- every file is read by exactly one participant
+SELECT explain_lines($$SELECT eventtime FROM cloudtrail_logs ORDER BY eventtime DESC$$,
+                     '(Gather Merge|Scan Order|Files|Foreign Scan)');
+
 -- real records
 CREATE SERVER real_par FOREIGN DATA WRAPPER cloudtrail_fdw OPTIONS (root :'real');
 CREATE FOREIGN TABLE real_logs (eventtime timestamptz, eventname text, eventid text, event jsonb, region text)
   SERVER real_par;
 SELECT parallel_both_ways($$SELECT * FROM real_logs$$);
 SELECT parallel_both_ways($$SELECT eventname, count(*) FROM real_logs GROUP BY 1$$);
+-- NULL eventtimes (the OTRF set writes @timestamp) come last from every participant
+SELECT sorted_parallel($$SELECT eventtime, eventid FROM real_logs ORDER BY eventtime DESC NULLS LAST, eventid$$);
+SELECT sorted_parallel($$SELECT eventtime FROM real_logs ORDER BY eventtime DESC NULLS LAST LIMIT 200$$);
 DROP FOREIGN TABLE real_logs;
 DROP SERVER real_par;
