@@ -4,6 +4,7 @@ MODULE_big = cloudtrail_fdw
 OBJS = \
 	fdw/cloudtrail_fdw.o \
 	fdw/ct_convert.o \
+	fdw/ct_jsonb.o \
 	fdw/ct_json.o \
 	fdw/ct_options.o \
 	fdw/ct_parallel.o \

@@ -310,6 +310,11 @@ extern bool ct_convert_value(CtConverter *conv, const CtValue *v,
 							 Datum *out, CtError *err);
 extern bool ct_convert_string(CtConverter *conv, const char *s, size_t len,
 							  Datum *out, CtError *err);
+struct JsonbValue;
+extern bool ct_value_error(CtError *err, int sqlerrcode, const char *fmt,...) pg_attribute_printf(3, 4);
+extern bool ct_jsonb_scalar(const CtValue *v, struct JsonbValue *jv, bool build, CtError *err);
+
+/* ---- ct_jsonb.c: jsonb written from JSON text ---- */
 extern Datum ct_jsonb_from_value(const CtValue *v, CtError *err, bool *ok);
 extern bool ct_jsonb_check(const CtValue *v, CtError *err);
 

@@ -41,10 +41,9 @@
 
 #include "cloudtrail_fdw.h"
 
-static bool value_error(CtError *err, int sqlerrcode, const char *fmt,...) pg_attribute_printf(3, 4);
-
-static bool
-value_error(CtError *err, int sqlerrcode, const char *fmt,...)
+/* Sets err to a conversion error; returns false. */
+bool
+ct_value_error(CtError *err, int sqlerrcode, const char *fmt,...)
 {
 	va_list		ap;
 
@@ -93,7 +92,7 @@ json_type_name(char type)
 static bool
 wrong_type(CtConverter *conv, const CtValue *v, CtError *err)
 {
-	return value_error(err, ERRCODE_INVALID_PARAMETER_VALUE,
+	return ct_value_error(err, ERRCODE_INVALID_PARAMETER_VALUE,
 					   "cannot convert JSON %s %s to type %s",
 					   json_type_name(v->type), excerpt(v->p, v->len),
 					   format_type_with_typemod(conv->typid, conv->typmod));
@@ -184,7 +183,7 @@ static bool
 make_text(const char *s, size_t len, bool has_nul, Datum *out, CtError *err)
 {
 	if (has_nul)
-		return value_error(err, ERRCODE_UNTRANSLATABLE_CHARACTER,
+		return ct_value_error(err, ERRCODE_UNTRANSLATABLE_CHARACTER,
 						   "\\u0000 cannot be converted to text");
 	s = to_server_encoding(s, len, &len);
 	*out = PointerGetDatum(cstring_to_text_with_len(s, (int) len));
@@ -294,7 +293,7 @@ parse_integer(CtConverter *conv, const char *s, size_t len, int64 min, int64 max
 		if (*p < '0' || *p > '9')
 			goto syntax;
 		if (acc > (limit - (*p - '0')) / 10)
-			return value_error(err, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+			return ct_value_error(err, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
 							   "value %s is out of range for type %s",
 							   excerpt(s, len), format_type_be(conv->typid));
 		acc = acc * 10 + (*p - '0');
@@ -302,7 +301,7 @@ parse_integer(CtConverter *conv, const char *s, size_t len, int64 min, int64 max
 	*out = neg ? (int64) (0 - acc) : (int64) acc;
 	return true;
 syntax:
-	return value_error(err, ERRCODE_INVALID_TEXT_REPRESENTATION,
+	return ct_value_error(err, ERRCODE_INVALID_TEXT_REPRESENTATION,
 					   "invalid input syntax for type %s: \"%s\"",
 					   format_type_be(conv->typid), excerpt(s, len));
 }
@@ -342,13 +341,13 @@ make_float(CtConverter *conv, const char *s, size_t len, Datum *out, CtError *er
 	errno = 0;
 	d = strtod(buf, &endp);
 	if (endp == buf || *endp != '\0')
-		return value_error(err, ERRCODE_INVALID_TEXT_REPRESENTATION,
+		return ct_value_error(err, ERRCODE_INVALID_TEXT_REPRESENTATION,
 						   "invalid input syntax for type %s: \"%s\"",
 						   format_type_be(conv->typid), excerpt(s, len));
 	if ((errno == ERANGE && (d != 0 || conv->kind == CT_CONV_FLOAT8)) ||
 		(conv->kind == CT_CONV_FLOAT4 && !isinf(d) && (fabs(d) > FLT_MAX ||
 													   (d != 0 && fabs(d) < FLT_MIN))))
-		return value_error(err, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+		return ct_value_error(err, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
 						   "value %s is out of range for type %s",
 						   excerpt(s, len), format_type_be(conv->typid));
 	if (conv->kind == CT_CONV_FLOAT4)
@@ -483,11 +482,11 @@ make_datetime(CtConverter *conv, const char *s, size_t len, Datum *out, CtError 
 	bool		range_error;
 
 	if (!parse_iso_time(s, len, &tm, &fsec, &has_tz, &tz, &range_error))
-		return value_error(err, ERRCODE_INVALID_DATETIME_FORMAT,
+		return ct_value_error(err, ERRCODE_INVALID_DATETIME_FORMAT,
 						   "invalid input syntax for type %s: \"%s\"",
 						   format_type_be(conv->typid), excerpt(s, len));
 	if (range_error)
-		return value_error(err, ERRCODE_DATETIME_FIELD_OVERFLOW,
+		return ct_value_error(err, ERRCODE_DATETIME_FIELD_OVERFLOW,
 						   "date/time field value out of range: \"%s\"", excerpt(s, len));
 	if (conv->kind == CT_CONV_DATE)
 	{
@@ -524,7 +523,7 @@ make_datetime(CtConverter *conv, const char *s, size_t len, Datum *out, CtError 
 		return true;
 	}
 range:
-	return value_error(err, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE,
+	return ct_value_error(err, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE,
 					   "value \"%s\" is out of range for type %s",
 					   excerpt(s, len), format_type_be(conv->typid));
 }
@@ -543,7 +542,7 @@ call_input(CtConverter *conv, const char *s, size_t len, Datum *out, CtError *er
 	if (!InputFunctionCallSafe(&conv->infunc, str, conv->ioparam, conv->typmod,
 							   (Node *) &escontext, out))
 	{
-		value_error(err, escontext.error_data->sqlerrcode, "%s",
+		ct_value_error(err, escontext.error_data->sqlerrcode, "%s",
 					escontext.error_data->message);
 		FreeErrorData(escontext.error_data);
 		return false;
@@ -598,7 +597,7 @@ ct_convert_string(CtConverter *conv, const char *s, size_t len, Datum *out,
 			else if (len == 5 && memcmp(s, "false", 5) == 0)
 				*out = BoolGetDatum(false);
 			else
-				return value_error(err, ERRCODE_INVALID_TEXT_REPRESENTATION,
+				return ct_value_error(err, ERRCODE_INVALID_TEXT_REPRESENTATION,
 								   "invalid input syntax for type boolean: \"%s\"",
 								   excerpt(s, len));
 			return true;
@@ -608,11 +607,11 @@ ct_convert_string(CtConverter *conv, const char *s, size_t len, Datum *out,
 			return make_integer(conv, s, len, out, err);
 		case CT_CONV_NUMERIC:
 			if (!is_json_number(s, len))
-				return value_error(err, ERRCODE_INVALID_TEXT_REPRESENTATION,
+				return ct_value_error(err, ERRCODE_INVALID_TEXT_REPRESENTATION,
 								   "invalid input syntax for type numeric: \"%s\"",
 								   excerpt(s, len));
 			if (!number_fits_numeric(s, len))
-				return value_error(err, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+				return ct_value_error(err, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
 								   "value %s is out of range for type numeric",
 								   excerpt(s, len));
 			*out = make_numeric(s, len);
@@ -650,7 +649,7 @@ ct_convert_value(CtConverter *conv, const CtValue *v, Datum *out, CtError *err)
 		}
 		s = string_body(v, &len, &has_nul);
 		if (has_nul)
-			return value_error(err, ERRCODE_UNTRANSLATABLE_CHARACTER,
+			return ct_value_error(err, ERRCODE_UNTRANSLATABLE_CHARACTER,
 							   "\\u0000 cannot be converted to text");
 		return ct_convert_string(conv, s, len, out, err);
 	}
@@ -710,10 +709,15 @@ ct_convert_value(CtConverter *conv, const CtValue *v, Datum *out, CtError *err)
 	return false;
 }
 
-/* --- jsonb built straight from the text -------------------------------------- */
+/* --- jsonb scalars (ct_jsonb.c writes the containers) -------------------------- */
 
-static bool
-scalar_jsonb(const CtValue *v, JsonbValue *jv, CtError *err)
+/*
+ * A JSON scalar as jsonb's scalar (pointing into the text where it can);
+ * false (err set) if jsonb cannot hold it.  Without build a number is only
+ * checked, not made.
+ */
+bool
+ct_jsonb_scalar(const CtValue *v, JsonbValue *jv, bool build, CtError *err)
 {
 	switch (v->type)
 	{
@@ -724,10 +728,10 @@ scalar_jsonb(const CtValue *v, JsonbValue *jv, CtError *err)
 				const char *s = string_body(v, &len, &has_nul);
 
 				if (has_nul)
-					return value_error(err, ERRCODE_UNTRANSLATABLE_CHARACTER,
+					return ct_value_error(err, ERRCODE_UNTRANSLATABLE_CHARACTER,
 									   "\\u0000 cannot be converted to text");
 				if (len > JENTRY_OFFLENMASK)
-					return value_error(err, ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+					return ct_value_error(err, ERRCODE_PROGRAM_LIMIT_EXCEEDED,
 									   "string too long to represent as jsonb string");
 				s = to_server_encoding(s, len, &len);
 				jv->type = jbvString;
@@ -737,11 +741,11 @@ scalar_jsonb(const CtValue *v, JsonbValue *jv, CtError *err)
 			}
 		case CT_JSON_NUMBER:
 			if (!number_fits_numeric(v->p, v->len))
-				return value_error(err, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+				return ct_value_error(err, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
 								   "number %s is out of range for jsonb",
 								   excerpt(v->p, v->len));
 			jv->type = jbvNumeric;
-			jv->val.numeric = DatumGetNumeric(make_numeric(v->p, v->len));
+			jv->val.numeric = build ? DatumGetNumeric(make_numeric(v->p, v->len)) : NULL;
 			return true;
 		case CT_JSON_TRUE:
 		case CT_JSON_FALSE:
@@ -752,105 +756,4 @@ scalar_jsonb(const CtValue *v, JsonbValue *jv, CtError *err)
 			jv->type = jbvNull;
 			return true;
 	}
-}
-
-/*
- * Pushes the validated JSON value at p (ending before end) into the jsonb
- * being built, as tok if it is a scalar, and returns the position just past
- * it; NULL (err set) if it cannot be jsonb.  One pass: a nested container is
- * read as it is pushed, never stepped over first.  With state NULL nothing
- * is built: the value is only checked.
- */
-static const char *
-push_json(JsonbParseState **state, const char *p, const char *end,
-		  JsonbIteratorToken tok, CtError *err, JsonbValue **result)
-{
-	bool		is_object;
-
-	if (*p != '{' && *p != '[')
-	{
-		CtValue		v = ct_json_value_at(p, end);
-		JsonbValue	jv;
-
-		if (!scalar_jsonb(&v, &jv, err))
-			return NULL;
-		if (state)
-			pushJsonbValue(state, tok, &jv);
-		return p + v.len;
-	}
-
-	is_object = (*p == '{');
-	check_stack_depth();
-	CHECK_FOR_INTERRUPTS();
-	if (state)
-		pushJsonbValue(state, is_object ? WJB_BEGIN_OBJECT : WJB_BEGIN_ARRAY, NULL);
-	p = ct_json_skip_ws(p + 1, end);
-	while (p < end && *p != '}' && *p != ']')
-	{
-		if (is_object)
-		{
-			CtValue		key = ct_json_value_at(p, end);
-			JsonbValue	jk;
-
-			if (!scalar_jsonb(&key, &jk, err))
-				return NULL;
-			if (state)
-				pushJsonbValue(state, WJB_KEY, &jk);
-			p = ct_json_skip_ws(p + key.len, end);
-			p = ct_json_skip_ws(p + 1, end);	/* the ':' */
-		}
-		p = push_json(state, p, end, is_object ? WJB_VALUE : WJB_ELEM, err, NULL);
-		if (p == NULL)
-			return NULL;
-		p = ct_json_skip_ws(p, end);
-		if (p < end && *p == ',')
-			p = ct_json_skip_ws(p + 1, end);
-	}
-	if (result)
-		*result = pushJsonbValue(state, is_object ? WJB_END_OBJECT : WJB_END_ARRAY, NULL);
-	else if (state)
-		pushJsonbValue(state, is_object ? WJB_END_OBJECT : WJB_END_ARRAY, NULL);
-	return p + 1;				/* past the closing '}' or ']' */
-}
-
-/* jsonb of a validated value; *ok is false (and err set) if it cannot be one. */
-Datum
-ct_jsonb_from_value(const CtValue *v, CtError *err, bool *ok)
-{
-	JsonbParseState *state = NULL;
-	JsonbValue *res;
-
-	*ok = false;
-	if (v->type == CT_JSON_OBJECT || v->type == CT_JSON_ARRAY)
-	{
-		if (push_json(&state, v->p, v->p + v->len, WJB_ELEM, err, &res) == NULL)
-			return (Datum) 0;
-	}
-	else
-	{
-		JsonbValue	scalar;
-		JsonbValue	wrap;
-
-		if (!scalar_jsonb(v, &scalar, err))
-			return (Datum) 0;
-		wrap.type = jbvArray;
-		wrap.val.array.rawScalar = true;
-		wrap.val.array.nElems = 1;
-		pushJsonbValue(&state, WJB_BEGIN_ARRAY, &wrap);
-		pushJsonbValue(&state, WJB_ELEM, &scalar);
-		res = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-	}
-	*ok = true;
-	return JsonbPGetDatum(JsonbValueToJsonb(res));
-}
-
-/* Would ct_jsonb_from_value succeed?  false (err set as it would) if not. */
-bool
-ct_jsonb_check(const CtValue *v, CtError *err)
-{
-	JsonbValue	jv;
-
-	if (v->type == CT_JSON_OBJECT || v->type == CT_JSON_ARRAY)
-		return push_json(NULL, v->p, v->p + v->len, WJB_ELEM, err, NULL) != NULL;
-	return scalar_jsonb(v, &jv, err);
 }

@@ -45,5 +45,24 @@ SELECT count(*) FILTER (WHERE resources->0 ? 'ARN') AS with_arn,
 CREATE FOREIGN TABLE real.otrf (eventname text, ts timestamptz OPTIONS (field '@timestamp'), eventtime timestamptz)
   SERVER real_trail OPTIONS (location 'AWSLogs/123456789012/CloudTrail/us-east-1');
 SELECT count(*), count(eventtime), min(ts), max(ts) FROM real.otrf;
+-- jsonb columns and the whole record have the same bytes jsonb_in makes of
+-- their text (image equality *=), the record read by a second table in the
+-- same order
+CREATE TYPE "real".jsonb_image AS (j jsonb);
+CREATE FOREIGN TABLE real.texts (eventid text, event json, useridentity json,
+  requestparameters json, responseelements json, resources json, additionaleventdata json)
+  SERVER real_trail;
+SET max_parallel_workers_per_gather = 0;
+SELECT count(*) AS records,
+       count(*) FILTER (WHERE ROW(a.event)::"real".jsonb_image *= ROW(b.event::jsonb)::"real".jsonb_image) AS same_record,
+       count(*) FILTER (WHERE ROW(a.useridentity)::"real".jsonb_image *= ROW(b.useridentity::jsonb)::"real".jsonb_image
+                          AND ROW(a.requestparameters)::"real".jsonb_image *= ROW(b.requestparameters::jsonb)::"real".jsonb_image
+                          AND ROW(a.responseelements)::"real".jsonb_image *= ROW(b.responseelements::jsonb)::"real".jsonb_image
+                          AND ROW(a.resources)::"real".jsonb_image *= ROW(b.resources::jsonb)::"real".jsonb_image
+                          AND ROW(a.additionaleventdata)::"real".jsonb_image *= ROW(b.additionaleventdata::jsonb)::"real".jsonb_image)
+         AS same_columns
+  FROM (SELECT row_number() OVER () n, * FROM real.cloudtrail_logs) a
+  JOIN (SELECT row_number() OVER () n, * FROM real.texts) b USING (n);
+RESET max_parallel_workers_per_gather;
 DROP SCHEMA real CASCADE;
 DROP SERVER real_trail;

@@ -80,6 +80,39 @@ SET timezone = 'America/New_York';
 SELECT eventid, v_ts FROM typed WHERE eventid = 'time4';
 SET timezone = 'UTC';
 
+-- jsonb is written straight from the text: the same bytes jsonb_in makes of it
+-- (image equality *=), for values that exercise key order, duplicate keys,
+-- offsets every 32 members, alignment, nesting and escapes
+SELECT at_day('08');
+SELECT eventid, v_jsonb FROM typed WHERE eventid IN ('jsonb1', 'jsonb2', 'jsonb7', 'jsonb8', 'jsonb10', 'jsonb13')
+ ORDER BY eventid;
+CREATE FOREIGN TABLE typed_event_json (eventid text, event json)
+  SERVER types_trail OPTIONS (location 'AWSLogs/123456789012/CloudTrail/us-east-1/2020/01/08');
+-- a composite of one jsonb, so *= compares the images of two values
+CREATE TYPE jsonb_image AS (j jsonb);
+CREATE FUNCTION jsonb_images(folder text) RETURNS TABLE (day text, n_values bigint, same_image bigint, n_records bigint, same_record_image bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  loc text := 'AWSLogs/123456789012/CloudTrail/us-east-1/2020/01/' || folder;
+BEGIN
+  PERFORM at_day(folder);
+  EXECUTE format('ALTER FOREIGN TABLE typed_event OPTIONS (SET location %L)', loc);
+  EXECUTE format('ALTER FOREIGN TABLE typed_event_json OPTIONS (SET location %L)', loc);
+  SELECT count(*), count(*) FILTER (WHERE ROW(v_jsonb)::jsonb_image *= ROW(v_json::jsonb)::jsonb_image)
+    INTO n_values, same_image FROM typed WHERE v_json IS NOT NULL;
+  -- the whole record, against its text read by a second table in the same order
+  SELECT count(*), count(*) FILTER (WHERE ROW(a.event)::jsonb_image *= ROW(b.event::jsonb)::jsonb_image)
+    INTO n_records, same_record_image
+    FROM (SELECT row_number() OVER () n, event FROM typed_event) a
+    JOIN (SELECT row_number() OVER () n, event FROM typed_event_json) b USING (n);
+  day := folder;
+  RETURN NEXT;
+END
+$$;
+SET max_parallel_workers_per_gather = 0;
+SELECT j.* FROM unnest(ARRAY['02', '04', '05', '06', '07', '08']) d, jsonb_images(d) j;
+RESET max_parallel_workers_per_gather;
+
 -- a value that does not fit its column is an error naming the file, the record and the reason
 \set VERBOSITY default
 SELECT at_day('10');
@@ -134,5 +167,7 @@ CREATE FOREIGN TABLE bom (eventid text, eventtime timestamptz, eventname text)
   SERVER types_trail OPTIONS (location 'AWSLogs/666666666666');
 SELECT * FROM bom;
 
-DROP FOREIGN TABLE typed, typed_event, bad_values, bom;
+DROP FOREIGN TABLE typed, typed_event, typed_event_json, bad_values, bom;
+DROP FUNCTION jsonb_images(text);
+DROP TYPE jsonb_image;
 DROP FUNCTION at_day(text);

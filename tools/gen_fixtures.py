@@ -942,6 +942,40 @@ TYPE_CASES = [
 ]
 
 
+def _jsonb_cases():
+    """Values that exercise jsonb's binary layout: key order (length, then
+    bytes), duplicate keys (also equal only once decoded), JEntry offsets
+    every 32 members, alignment of numbers and containers after strings of
+    every length, nesting, escapes, whitespace."""
+    many_keys = ','.join('"%s":%s' % ('k' * (1 + i % 5) + chr(ord('a') + (i * 7) % 26) + str(i),
+                                       ['"s%s"' % ('x' * (i % 4)), str(i * 1.5), 'null', 'true',
+                                        '{"n":%d}' % i, '[%d]' % i][i % 6])
+                         for i in range(40))
+    dup_keys = ','.join('"d%d":%d' % (i % 13, i) for i in range(30))
+    elems = ','.join(['"%s"' % ('y' * (i % 5)), str(-i), '%d.25' % i, '[]', '{"e":"%s"}' % ('z' * (i % 3)),
+                      'false', 'null'][i % 7] for i in range(70))
+    return [
+        Raw('{"bb":1,"a":2,"ccc":3,"b":4,"aa":5}'),
+        Raw('{"k":1,"k":{"x":[1,2]},"j":true,"k":"last"}'),
+        Raw('{%s}' % many_keys),
+        Raw('{%s}' % dup_keys),
+        Raw('[%s]' % elems),
+        Raw('[%s]' % ','.join(str(i * 37 % 1001) for i in range(1000))),
+        Raw(r'{"a\u0062":1,"ab":2,"\u00e9":3,"\n":4,"":5,"A":6,"a":7,"\"q\"":8}'),
+        Raw('{"日本":1,"é":2,"z":3,"ä":{"日":"本"}}'),
+        Raw('["a",1,"abc",2.5,"ab",{"x":"y"},"abcde",[1],-0,1e-5,0.0001,"abcdefg",123456789012345678901234567890]'),
+        Raw('{"e":{},"f":[],"g":[{}],"h":[[]],"i":[{"":[]}]}'),
+        Raw('[' * 60 + '1' + ']' * 60),
+        Raw('{"a":' * 40 + '{"b":[1,"x",{"c":null}]}' + '}' * 40),
+        Raw('{ "b" : [ 1 , 2 ] ,\n  "a" : { } ,\t"c":' + r'"\u00e9\ud83d\ude00"' + ' }'),
+        Raw('"%s"' % ('long string ' * 900)),
+        Raw('-12.500'),
+    ]
+
+
+JSONB_CASES = _jsonb_cases()
+
+
 def build_types(g, files):
     acct = '123456789012'
     base = T('2020-01-02T02:50:00Z')
@@ -983,6 +1017,7 @@ def build_types(g, files):
         ('07', 'time', ['2020-01-02T02:50:00Z', '2020-01-02T02:59:59.123Z',
                         '2020-01-02 03:04:05+02:00', '2020-01-02', '2020-02-29T23:59:59.9999999Z',
                         '2019-12-31T23:00:00-0130', None]),
+        ('08', 'jsonb', JSONB_CASES),
     ]
     # One bad value per day folder: each is the first and only record of its file.
     bad_values = [
