@@ -532,22 +532,42 @@ CtValue
 ct_json_value_at(const char *p, const char *end)
 {
 	CtValue		v;
-	const char *e = ct_json_skip(p, end);
 
 	v.p = p;
-	v.len = e - p;
 	v.escaped = false;
 	switch (*p)
 	{
+		case '"':
+			{
+				/* one pass finds the end and any escape */
+				const char *q = p + 1;
+
+				v.type = CT_JSON_STRING;
+				for (;;)
+				{
+					q = (const char *) ct_find_string_special((const unsigned char *) q,
+															  (const unsigned char *) end, false);
+					if (q >= end)
+					{
+						q = end;
+						break;
+					}
+					if (*q == '"')
+					{
+						q++;
+						break;
+					}
+					v.escaped = true;
+					q += 2;		/* a backslash and the character it escapes */
+				}
+				v.len = q - p;
+				return v;
+			}
 		case '{':
 			v.type = CT_JSON_OBJECT;
 			break;
 		case '[':
 			v.type = CT_JSON_ARRAY;
-			break;
-		case '"':
-			v.type = CT_JSON_STRING;
-			v.escaped = memchr(p, '\\', v.len) != NULL;
 			break;
 		case 't':
 			v.type = CT_JSON_TRUE;
@@ -562,6 +582,7 @@ ct_json_value_at(const char *p, const char *end)
 			v.type = CT_JSON_NUMBER;
 			break;
 	}
+	v.len = ct_json_skip(p, end) - p;
 	return v;
 }
 

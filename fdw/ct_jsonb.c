@@ -46,6 +46,7 @@ typedef struct Builder
 	bool		build;			/* false: only check */
 	CtError    *err;
 	Member	   *members;		/* a stack: the members of each open container */
+	int		   *order;			/* an object's members in jsonb's key order */
 	int			nmembers;
 	int			cap;
 	StringInfo *scratch;		/* per depth: the containers read so far */
@@ -80,19 +81,13 @@ push_member(Builder *b)
 	{
 		b->cap *= 2;
 		b->members = repalloc_huge(b->members, sizeof(Member) * b->cap);
+		b->order = repalloc_huge(b->order, sizeof(int) * b->cap);
 	}
 	return b->nmembers++;
 }
 
-static void
-pad_to_int(StringInfo buf)
-{
-	while (buf->len % sizeof(uint32) != 0)
-		appendStringInfoCharMacro(buf, '\0');
-}
-
 /* jsonb's order of keys: shorter first, then bytewise; equal keys in text order. */
-static int
+static inline int
 member_cmp(const Member *a, const Member *b)
 {
 	int			c;
@@ -106,92 +101,124 @@ member_cmp(const Member *a, const Member *b)
 }
 
 static int
-member_qsort_cmp(const void *a, const void *b)
+index_cmp(const void *a, const void *b, void *arg)
 {
-	return member_cmp(a, b);
+	const Member *m = arg;
+
+	return member_cmp(&m[*(const int *) a], &m[*(const int *) b]);
 }
 
-/* Sorts an object's members and keeps the last of equal keys; the new count. */
+/*
+ * Puts the indexes of an object's n members (from m) in key order into
+ * order, keeping the last of equal keys; returns how many are kept.
+ */
 static int
-sort_unique(Member *m, int n)
+sort_unique(const Member *m, int *order, int n)
 {
 	int			out = 0;
 
-	if (n <= 16)
+	for (int i = 0; i < n; i++)
+		order[i] = i;
+	if (n <= 32)
 	{
 		/* CloudTrail's objects are small: insertion sort, no calls */
 		for (int i = 1; i < n; i++)
 		{
-			Member		t = m[i];
+			int			t = order[i];
 			int			j = i;
 
-			for (; j > 0 && member_cmp(&m[j - 1], &t) > 0; j--)
-				m[j] = m[j - 1];
-			m[j] = t;
+			for (; j > 0 && member_cmp(&m[order[j - 1]], &m[t]) > 0; j--)
+				order[j] = order[j - 1];
+			order[j] = t;
 		}
 	}
 	else
-		qsort(m, n, sizeof(Member), member_qsort_cmp);
+		qsort_arg(order, n, sizeof(int), index_cmp, (void *) m);
 	for (int i = 0; i < n; i++)
 	{
-		if (i + 1 < n && m[i].keylen == m[i + 1].keylen &&
-			memcmp(m[i].key, m[i + 1].key, m[i].keylen) == 0)
-			continue;
-		if (out != i)
-			m[out] = m[i];
-		out++;
+		const Member *a = &m[order[i]];
+
+		if (i + 1 < n)
+		{
+			const Member *next = &m[order[i + 1]];
+
+			if (a->keylen == next->keylen && memcmp(a->key, next->key, a->keylen) == 0)
+				continue;
+		}
+		order[out++] = order[i];
 	}
 	return out;
 }
 
 /*
- * Writes a container of the n members from b->members[base] into dest, as
- * convertJsonbArray() / convertJsonbObject() do: header, JEntries (every
- * JB_OFFSET_STRIDE'th an end offset), keys, values.  kids holds the nested
- * containers.  Sets *off and *len to where it went (4-byte aligned).
+ * Writes a container of n members into dest, as convertJsonbArray() and
+ * convertJsonbObject() do: header, JEntries (every JB_OFFSET_STRIDE'th an end
+ * offset), keys, values, numbers and containers 4-byte aligned.  The members
+ * are m[order[i]] (m[i] without order); kids holds the nested containers.
+ * Sets *off and *len to where it went.
  */
 static bool
-write_container(Builder *b, bool is_object, bool raw_scalar, int base, int n,
-				StringInfo dest, StringInfo kids, int *off, int *len)
+write_container(Builder *b, bool is_object, bool raw_scalar, const Member *m,
+				const int *order, int n, StringInfo dest, StringInfo kids,
+				int *off, int *len)
 {
 	int			nentries = is_object ? 2 * n : n;
 	uint32		header = n | (is_object ? JB_FOBJECT : JB_FARRAY);
+	Size		need = 3 + sizeof(uint32) * (1 + nentries);
+	char	   *buf;
 	int			start;
-	int			jentries;
+	int			pos;
 	int			totallen = 0;
+	JEntry	   *jentries;
 
 	if (raw_scalar)
 		header |= JB_FSCALAR;
-	pad_to_int(dest);
-	start = dest->len;
-	enlargeStringInfo(dest, sizeof(uint32) * (1 + nentries));
-	memcpy(dest->data + dest->len, &header, sizeof(uint32));
-	jentries = dest->len + sizeof(uint32);
-	dest->len = jentries + sizeof(JEntry) * nentries;
+	for (int i = 0; i < n; i++)
+	{
+		const Member *v = &m[order ? order[i] : i];
+
+		need += (is_object ? v->keylen : 0) + v->len + (v->aligned ? 3 : 0);
+	}
+	if (need >= MaxAllocSize - (Size) dest->len)
+		return ct_value_error(b->err, ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+							  "total size of jsonb %s elements exceeds the maximum of %u bytes",
+							  is_object ? "object" : "array", JENTRY_OFFLENMASK);
+	enlargeStringInfo(dest, (int) need);
+	buf = dest->data;
+	pos = dest->len;
+	while (pos % sizeof(uint32) != 0)
+		buf[pos++] = '\0';
+	start = pos;
+	memcpy(buf + pos, &header, sizeof(uint32));
+	jentries = (JEntry *) (buf + pos + sizeof(uint32));
+	pos += sizeof(uint32) * (1 + nentries);
 
 	for (int i = 0; i < nentries; i++)
 	{
 		bool		is_key = is_object && i < n;
-		const Member *m = &b->members[base + (is_key || !is_object ? i : i - n)];
-		int			before = dest->len;
+		int			k = is_key || !is_object ? i : i - n;
+		const Member *v = &m[order ? order[k] : k];
+		int			before = pos;
 		JEntry		meta;
 
 		if (is_key)
 		{
-			appendBinaryStringInfo(dest, m->key, m->keylen);
+			memcpy(buf + pos, v->key, v->keylen);
+			pos += v->keylen;
 			meta = JENTRY_ISSTRING;
 		}
 		else
 		{
-			if (m->aligned)
-				pad_to_int(dest);
-			if (m->type == JENTRY_ISCONTAINER)
-				appendBinaryStringInfo(dest, kids->data + m->off, m->len);
-			else if (m->len > 0)
-				appendBinaryStringInfo(dest, m->data, m->len);
-			meta = m->type;
+			if (v->aligned)
+				while (pos % sizeof(uint32) != 0)
+					buf[pos++] = '\0';
+			if (v->len > 0)
+				memcpy(buf + pos, v->type == JENTRY_ISCONTAINER ? kids->data + v->off : v->data,
+					   v->len);
+			pos += v->len;
+			meta = v->type;
 		}
-		totallen += dest->len - before;
+		totallen += pos - before;
 		if (totallen > JENTRY_OFFLENMASK)
 			return ct_value_error(b->err, ERRCODE_PROGRAM_LIMIT_EXCEEDED,
 								  "total size of jsonb %s elements exceeds the maximum of %u bytes",
@@ -199,15 +226,17 @@ write_container(Builder *b, bool is_object, bool raw_scalar, int base, int n,
 		if (i % JB_OFFSET_STRIDE == 0)
 			meta |= totallen | JENTRY_HAS_OFF;
 		else
-			meta |= dest->len - before;
-		memcpy(dest->data + jentries + sizeof(JEntry) * i, &meta, sizeof(JEntry));
+			meta |= pos - before;
+		jentries[i] = meta;
 	}
-	if (dest->len - start > JENTRY_OFFLENMASK)
+	if (pos - start > JENTRY_OFFLENMASK)
 		return ct_value_error(b->err, ERRCODE_PROGRAM_LIMIT_EXCEEDED,
 							  "total size of jsonb %s elements exceeds the maximum of %u bytes",
 							  is_object ? "object" : "array", JENTRY_OFFLENMASK);
+	dest->len = pos;
+	buf[pos] = '\0';
 	*off = start;
-	*len = dest->len - start;
+	*len = pos - start;
 	return true;
 }
 
@@ -336,9 +365,15 @@ read_container(Builder *b, const char *p, const char *end, int depth,
 	}
 	if (b->build)
 	{
+		int		   *order = NULL;
+
 		if (is_object && n > 1)
-			n = sort_unique(b->members + base, n);
-		if (!write_container(b, is_object, false, base, n, dest, kids, off, len))
+		{
+			order = b->order + base;
+			n = sort_unique(b->members + base, order, n);
+		}
+		if (!write_container(b, is_object, false, b->members + base, order, n,
+							 dest, kids, off, len))
 			return NULL;
 	}
 	b->nmembers = base;
@@ -353,6 +388,7 @@ builder_init(Builder *b, bool build, CtError *err)
 	b->cap = 32;
 	b->nmembers = 0;
 	b->members = palloc(sizeof(Member) * b->cap);
+	b->order = palloc(sizeof(int) * b->cap);
 	b->scratch = NULL;
 	b->nscratch = 0;
 }
@@ -381,7 +417,7 @@ ct_jsonb_from_value(const CtValue *v, CtError *err, bool *ok)
 		/* a scalar is stored as a one-element array flagged JB_FSCALAR */
 		push_member(&b);
 		if (!read_scalar(&b, v, 0) ||
-			!write_container(&b, false, true, 0, 1, &out, NULL, &off, &len))
+			!write_container(&b, false, true, b.members, NULL, 1, &out, NULL, &off, &len))
 			return (Datum) 0;
 	}
 	SET_VARSIZE(out.data, out.len);
