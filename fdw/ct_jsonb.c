@@ -150,6 +150,15 @@ sort_unique(const Member *m, int *order, int n)
 	return out;
 }
 
+/* jsonb's limit on the bytes of one container's members. */
+static bool
+too_big(Builder *b, bool is_object)
+{
+	return ct_value_error(b->err, ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+						  "total size of jsonb %s elements exceeds the maximum of %u bytes",
+						  is_object ? "object" : "array", JENTRY_OFFLENMASK);
+}
+
 /*
  * Writes a container of n members into dest, as convertJsonbArray() and
  * convertJsonbObject() do: header, JEntries (every JB_OFFSET_STRIDE'th an end
@@ -164,7 +173,8 @@ write_container(Builder *b, bool is_object, bool raw_scalar, const Member *m,
 {
 	int			nentries = is_object ? 2 * n : n;
 	uint32		header = n | (is_object ? JB_FOBJECT : JB_FARRAY);
-	Size		need = 3 + sizeof(uint32) * (1 + nentries);
+	Size		data = 0;
+	int			naligned = 0;
 	char	   *buf;
 	int			start;
 	int			pos;
@@ -173,17 +183,18 @@ write_container(Builder *b, bool is_object, bool raw_scalar, const Member *m,
 
 	if (raw_scalar)
 		header |= JB_FSCALAR;
+	/* room for it all at once: padding is at most 3 bytes a time */
 	for (int i = 0; i < n; i++)
 	{
 		const Member *v = &m[order ? order[i] : i];
 
-		need += (is_object ? v->keylen : 0) + v->len + (v->aligned ? 3 : 0);
+		data += (is_object ? v->keylen : 0) + v->len;
+		naligned += v->aligned;
 	}
-	if (need >= MaxAllocSize - (Size) dest->len)
-		return ct_value_error(b->err, ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-							  "total size of jsonb %s elements exceeds the maximum of %u bytes",
-							  is_object ? "object" : "array", JENTRY_OFFLENMASK);
-	enlargeStringInfo(dest, (int) need);
+	if (data > JENTRY_OFFLENMASK)
+		return too_big(b, is_object);
+	enlargeStringInfo(dest, (int) (data + 3 * (naligned + 1) +
+								   sizeof(uint32) * (1 + nentries)));
 	buf = dest->data;
 	pos = dest->len;
 	while (pos % sizeof(uint32) != 0)
@@ -220,9 +231,7 @@ write_container(Builder *b, bool is_object, bool raw_scalar, const Member *m,
 		}
 		totallen += pos - before;
 		if (totallen > JENTRY_OFFLENMASK)
-			return ct_value_error(b->err, ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-								  "total size of jsonb %s elements exceeds the maximum of %u bytes",
-								  is_object ? "object" : "array", JENTRY_OFFLENMASK);
+			return too_big(b, is_object);
 		if (i % JB_OFFSET_STRIDE == 0)
 			meta |= totallen | JENTRY_HAS_OFF;
 		else
@@ -230,9 +239,7 @@ write_container(Builder *b, bool is_object, bool raw_scalar, const Member *m,
 		jentries[i] = meta;
 	}
 	if (pos - start > JENTRY_OFFLENMASK)
-		return ct_value_error(b->err, ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-							  "total size of jsonb %s elements exceeds the maximum of %u bytes",
-							  is_object ? "object" : "array", JENTRY_OFFLENMASK);
+		return too_big(b, is_object);
 	dest->len = pos;
 	buf[pos] = '\0';
 	*off = start;

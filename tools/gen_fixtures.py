@@ -973,7 +973,36 @@ def _jsonb_cases():
     ]
 
 
-JSONB_CASES = _jsonb_cases()
+def _random_json(rnd, depth=0, budget=None):
+    """Seeded random JSON text: duplicate and escaped keys, every scalar kind,
+    containers of up to 80 members, spacing; about 300 values at most."""
+    if budget is None:
+        budget = [300]
+    def key():
+        k = rnd.choice(['a', 'b', 'ab', 'ba', 'key', 'Key', 'eventName', '', 'x' * rnd.randint(1, 40),
+                        'k%d' % rnd.randint(0, 99), 'é', '日本'])
+        if rnd.random() < 0.1:
+            k = k + '\\u00e9'      # an escape that decodes to another key
+        return '"%s"' % k
+
+    def scalar():
+        return rnd.choice(['null', 'true', 'false', str(rnd.randint(-10 ** 6, 10 ** 6)),
+                           '%d.%0*d' % (rnd.randint(-99, 99), rnd.randint(1, 6), rnd.randint(0, 999)),
+                           '%de%d' % (rnd.randint(1, 9), rnd.randint(-20, 20)),
+                           '"%s"' % ('s' * rnd.randint(0, 9)), '"t\\"q\\n"', '"\\ud83d\\ude00"'])
+
+    ws = rnd.choice(['', ' ', '\n  '])
+    if depth > 6 or budget[0] <= 0 or rnd.random() < 0.3:
+        return scalar()
+    n = min(budget[0], rnd.choice([0, 1, 2, 3, 5, 8, 16, 17, 31, 32, 33, 40, 64, 65, 80]))
+    budget[0] -= n
+    if rnd.random() < 0.5:
+        return '[' + ws + (',' + ws).join(_random_json(rnd, depth + 1, budget) for _ in range(n)) + ']'
+    return '{' + ws + (',' + ws).join('%s%s:%s' % (key(), ws, _random_json(rnd, depth + 1, budget))
+                                      for _ in range(n)) + '}'
+
+
+JSONB_CASES = _jsonb_cases() + [Raw(_random_json(random.Random(seed))) for seed in range(60)]
 
 
 def build_types(g, files):
