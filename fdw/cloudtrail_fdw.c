@@ -354,19 +354,26 @@ ctGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 														 0, JOIN_INNER, NULL));
 }
 
+/* A path of the scan: sorted when it has pathkeys (fdw_private then says by what). */
+static ForeignPath *
+scan_path(PlannerInfo *root, RelOptInfo *baserel, double rows, Cost startup_cost,
+		  Cost total_cost, List *pathkeys, List *fdw_private)
+{
+	return create_foreignscan_path(root, baserel, NULL, rows, startup_cost, total_cost,
+								   pathkeys, NULL, NULL,
+#if PG_VERSION_NUM >= 170000
+								   NIL,
+#endif
+								   fdw_private);
+}
+
 /* A partial path: each of the participants reads a share of the files. */
 static void
 add_parallel_path(PlannerInfo *root, RelOptInfo *baserel, int workers, double divisor,
 				  Cost startup_cost, Cost total_cost, List *pathkeys, List *fdw_private)
 {
-	ForeignPath *path = create_foreignscan_path(root, baserel, NULL,
-												clamp_row_est(baserel->rows / divisor),
-												startup_cost, total_cost,
-												pathkeys, NULL, NULL,
-#if PG_VERSION_NUM >= 170000
-												NIL,
-#endif
-												fdw_private);
+	ForeignPath *path = scan_path(root, baserel, clamp_row_est(baserel->rows / divisor),
+								  startup_cost, total_cost, pathkeys, fdw_private);
 
 	path->path.parallel_aware = true;
 	path->path.parallel_safe = true;
@@ -380,7 +387,9 @@ ctGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 	CtPlanInfo *fpinfo = baserel->fdw_private;
 	Cost		startup_cost;
 	Cost		run_cost;
+	Cost		first_file;
 	List	   *pathkeys;
+	List	   *sorted_private = NIL;
 	double		pages = ceil((double) fpinfo->nbytes / BLCKSZ);
 
 	/*
@@ -394,14 +403,8 @@ ctGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 		cpu_operator_cost * fpinfo->json_bytes / 4.0 +
 		(cpu_tuple_cost + baserel->baserestrictcost.per_tuple) * fpinfo->ntuples;
 
-	add_path(baserel, (Path *)
-			 create_foreignscan_path(root, baserel, NULL, baserel->rows,
-									 startup_cost, startup_cost + run_cost,
-									 NIL, NULL, NULL,
-#if PG_VERSION_NUM >= 170000
-									 NIL,
-#endif
-									 NIL));
+	add_path(baserel, (Path *) scan_path(root, baserel, baserel->rows, startup_cost,
+										 startup_cost + run_cost, NIL, NIL));
 
 	/*
 	 * The sorted scan returns its first rows once the newest file is read:
@@ -411,16 +414,15 @@ ctGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 	 * like the plain scan and wins whenever the order is wanted.
 	 */
 	pathkeys = sorted_pathkeys(root, baserel, fpinfo);
+	first_file = run_cost / Max(fpinfo->nfiles, 1);
 	if (pathkeys != NIL)
-		add_path(baserel, (Path *)
-				 create_foreignscan_path(root, baserel, NULL, baserel->rows,
-										 startup_cost + run_cost / Max(fpinfo->nfiles, 1),
-										 startup_cost + run_cost,
-										 pathkeys, NULL, NULL,
-#if PG_VERSION_NUM >= 170000
-										 NIL,
-#endif
-										 list_make1(makeInteger(fpinfo->time_attno))));
+	{
+		sorted_private = list_make1(makeInteger(fpinfo->time_attno));
+		add_path(baserel, (Path *) scan_path(root, baserel, baserel->rows,
+											 startup_cost + first_file,
+											 startup_cost + run_cost,
+											 pathkeys, sorted_private));
+	}
 
 	/*
 	 * A parallel scan: the leader lists the files once, the participants
@@ -449,9 +451,9 @@ ctGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 							  startup_cost + setup_cost + run_cost / divisor, NIL, NIL);
 			if (pathkeys != NIL)
 				add_parallel_path(root, baserel, workers, divisor,
-								  startup_cost + setup_cost + run_cost / Max(fpinfo->nfiles, 1),
-								  startup_cost + setup_cost + run_cost / divisor, pathkeys,
-								  list_make1(makeInteger(fpinfo->time_attno)));
+								  startup_cost + setup_cost + first_file,
+								  startup_cost + setup_cost + run_cost / divisor,
+								  pathkeys, sorted_private);
 		}
 	}
 }
