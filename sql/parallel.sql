@@ -74,8 +74,12 @@ SELECT q, sorted_parallel(q) FROM (VALUES
   ($$SELECT eventtime, eventname FROM cloudtrail_logs WHERE eventname LIKE 'Get%' ORDER BY eventtime DESC, eventid LIMIT 5$$),
   ($$SELECT eventtime, eventname FROM cloudtrail_logs WHERE eventname = 'ConsoleLogin' AND eventtime > '2018-11-14T12:00:00Z' ORDER BY eventtime DESC, eventid LIMIT 10$$),
   ($$SELECT eventtime FROM cloudtrail_logs WHERE eventtime < '2018-11-14 00:10' ORDER BY eventtime DESC LIMIT 12$$),
+  ($$SELECT eventtime, eventname, delivery_time FROM cloudtrail_logs WHERE eventtime < '2018-11-13 10:30' ORDER BY eventtime DESC, eventid LIMIT 4$$),
   ($$SELECT eventtime, region FROM cloudtrail_logs WHERE region = 'eu-west-1' ORDER BY eventtime DESC, eventid LIMIT 15$$)
 ) v(q);
+-- the record delivered 27 hours late (read with the newer files) takes its place by eventtime
+SELECT eventtime, eventname, delivery_time FROM cloudtrail_logs
+ WHERE eventtime < '2018-11-13 10:30' ORDER BY eventtime DESC, eventid LIMIT 4;
 -- every file is read by exactly one participant
 SELECT explain_lines($$SELECT eventtime FROM cloudtrail_logs ORDER BY eventtime DESC$$,
                      '(Gather Merge|Scan Order|Files|Foreign Scan)');
