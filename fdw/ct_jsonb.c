@@ -33,7 +33,6 @@ typedef struct Member
 {
 	const char *key;			/* object: the key, decoded */
 	int			keylen;
-	int			order;			/* place in the text: the last of equal keys wins */
 	JEntry		type;			/* JENTRY_IS* */
 	bool		aligned;		/* a number or container: starts 4-byte aligned */
 	const char *data;			/* a string's bytes, a numeric; NULL for a container */
@@ -86,7 +85,10 @@ push_member(Builder *b)
 	return b->nmembers++;
 }
 
-/* jsonb's order of keys: shorter first, then bytewise; equal keys in text order. */
+/*
+ * jsonb's order of keys: shorter first, then bytewise; equal keys in text
+ * order, which is the members' order in the stack.
+ */
 static inline int
 member_cmp(const Member *a, const Member *b)
 {
@@ -97,7 +99,7 @@ member_cmp(const Member *a, const Member *b)
 	c = memcmp(a->key, b->key, a->keylen);
 	if (c != 0)
 		return c;
-	return a->order < b->order ? -1 : 1;
+	return a < b ? -1 : 1;
 }
 
 static int
@@ -350,7 +352,7 @@ read_container(Builder *b, const char *p, const char *end, int depth,
 			return NULL;
 		}
 		i = push_member(b);
-		b->members[i].order = n++;
+		n++;
 		if (is_object)
 		{
 			CtValue		key = ct_json_value_at(p, end);
