@@ -700,7 +700,7 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 			appendStringInfoString(&buf,
 								   quote_identifier(NameStr(TupleDescAttr(tupdesc, f->base_attno - 1)->attname)));
 			foreach(kc, f->keys)
-				appendStringInfo(&buf, "%s%s", lnext(f->keys, kc) ? "->" : "->>",
+				appendStringInfo(&buf, "%s%s", lnext(f->keys, kc) || f->jsonb ? "->" : "->>",
 								 quote_literal_cstr(lfirst(kc)));
 			names = lappend(names, buf.data);
 		}

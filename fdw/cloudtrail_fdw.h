@@ -362,9 +362,10 @@ typedef struct CtField
 	int			attidx;			/* 0-based position in the scan tuple */
 	AttrNumber	base_attno;		/* the jsonb column */
 	List	   *keys;			/* of char *, at least one */
+	bool		jsonb;			/* -> (jsonb, JSON null kept), not ->> (text) */
 } CtField;
 
-extern bool ct_decode_field(Node *node, Var **var, List **keys);
+extern bool ct_decode_field(Node *node, Var **var, List **keys, bool *jsonb);
 
 extern List *ct_field_scan_tlist(PlannerInfo *root, RelOptInfo *baserel,
 								 Oid relid, Bitmapset *attrs_used);

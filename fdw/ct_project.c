@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * ct_project.c
- *		jsonb ->> 'key' on a column, computed by the scan itself.
+ *		jsonb ->> 'key' and -> 'key' on a column, computed by the scan itself.
  *
  * A query that reads useridentity->>'userName' needs one string of each
  * record, but evaluated by PostgreSQL it needs the whole userIdentity object
@@ -11,7 +11,8 @@
  * scan finds the value in the record text directly (ct_scan.c).
  *
  * The value is what ->> gives: a string's value, the jsonb text of any other
- * value, NULL if missing.  The column's own value is still checked to be
+ * value, NULL if missing; or what -> gives: the value as jsonb (JSON null
+ * too), NULL if missing.  The column's own value is still checked to be
  * valid jsonb, so a value that cannot be jsonb is the same error either way.
  *
  *-------------------------------------------------------------------------
@@ -114,22 +115,33 @@ json_steps(Node *node, List **keys)
 
 /*
  * Decodes col ->> 'k', col -> 'a' ->> 'k', col #>> '{a,k}' (or
- * jsonb_extract_path_text(col, ...)) with constant keys: the column's Var and
- * the keys.  Does not check the column.
+ * jsonb_extract_path_text(col, ...)), and the same ending in -> or #> (or
+ * jsonb_extract_path()), with constant keys: the column's Var, the keys, and
+ * whether the result is jsonb rather than text.  Does not check the column.
  */
 bool
-ct_decode_field(Node *node, Var **var, List **keys)
+ct_decode_field(Node *node, Var **var, List **keys, bool *jsonb)
 {
 	List	   *args;
 	ListCell   *lc;
+	Oid			func;
 
 	*keys = NIL;
-	if (IsA(node, OpExpr) &&
-		(((OpExpr *) node)->opfuncid == F_JSONB_OBJECT_FIELD_TEXT ||
-		 ((OpExpr *) node)->opfuncid == F_JSONB_EXTRACT_PATH_TEXT))
+	if (IsA(node, OpExpr))
+		func = ((OpExpr *) node)->opfuncid;
+	else if (IsA(node, FuncExpr) && ((FuncExpr *) node)->funcvariadic)
+		func = ((FuncExpr *) node)->funcid;
+	else
+		return false;
+	if (func == F_JSONB_OBJECT_FIELD_TEXT || func == F_JSONB_EXTRACT_PATH_TEXT)
+		*jsonb = false;
+	else if (func == F_JSONB_OBJECT_FIELD || func == F_JSONB_EXTRACT_PATH)
+		*jsonb = true;
+	else
+		return false;
+	if (IsA(node, OpExpr))
 		args = ((OpExpr *) node)->args;
-	else if (IsA(node, FuncExpr) && ((FuncExpr *) node)->funcid == F_JSONB_EXTRACT_PATH_TEXT &&
-			 ((FuncExpr *) node)->funcvariadic)
+	else if (func == F_JSONB_EXTRACT_PATH_TEXT || func == F_JSONB_EXTRACT_PATH)
 		args = ((FuncExpr *) node)->args;
 	else
 		return false;
@@ -153,10 +165,11 @@ is_field_expr(FindContext *cx, Node *node)
 {
 	Var		   *var;
 	List	   *keys;
+	bool		jsonb;
 	Form_pg_attribute att;
 	CtColumnMap map;
 
-	if (!ct_decode_field(node, &var, &keys))
+	if (!ct_decode_field(node, &var, &keys, &jsonb))
 		return false;
 	if (var->varno != cx->varno || var->varlevelsup != 0 || var->varattno <= 0)
 		return false;
@@ -257,7 +270,7 @@ index_var_walker(Node *node, Bitmapset **used)
 /*
  * What a scan with an fdw_scan_tlist must produce, from its finished plan:
  * the table's columns it reads (*attrs_used, offset as pull_varattnos does)
- * and the ->> fields (*fields, CtField).
+ * and the ->> and -> fields (*fields, CtField).
  */
 void
 ct_scan_tlist_columns(ForeignScan *plan, int natts, Bitmapset **attrs_used,
@@ -282,7 +295,7 @@ ct_scan_tlist_columns(ForeignScan *plan, int natts, Bitmapset **attrs_used,
 			CtField    *f = palloc(sizeof(CtField));
 			Var		   *var;
 
-			if (!ct_decode_field((Node *) tle->expr, &var, &f->keys))
+			if (!ct_decode_field((Node *) tle->expr, &var, &f->keys, &f->jsonb))
 				elog(ERROR, "unexpected entry in cloudtrail_fdw scan target list");
 			f->attidx = pos - 1;
 			f->base_attno = var->varattno;

@@ -46,8 +46,9 @@ typedef struct CtColumn
 	Datum		file_value;		/* path columns: value for the current file */
 	bool		file_null;
 	bool		notnull;		/* declared NOT NULL: a missing value is an error */
-	/* a ->> field (ct_project.c): the jsonb column it reads */
+	/* a ->> or -> field (ct_project.c): the jsonb column it reads */
 	bool		is_field;
+	bool		keeps_json_null;	/* a -> field: JSON null is jsonb 'null' */
 	AttrNumber	base_attno;
 	CtColumnMap base;
 	bool		check_base;		/* check that column's value as jsonb */
@@ -142,8 +143,9 @@ setup_column(CtScan *scan, CtColumn *col, Form_pg_attribute att)
 }
 
 /*
- * A ->> field: the base column's key path and the field's keys, read as text
- * (what ->> gives); errors name the base column, as converting it would.
+ * A ->> or -> field: the base column's key path and the field's keys, read
+ * as text (what ->> gives) or as jsonb (what -> gives); errors name the base
+ * column, as converting it would.
  */
 static void
 setup_field(CtScan *scan, CtColumn *col, const CtField *f)
@@ -156,6 +158,7 @@ setup_field(CtScan *scan, CtColumn *col, const CtField *f)
 	col->attidx = f->attidx;
 	col->name = pstrdup(NameStr(att->attname));
 	col->is_field = true;
+	col->keeps_json_null = f->jsonb;
 	col->base_attno = f->base_attno;
 	ct_column_map(RelationGetRelid(scan->rel), att, &col->base);
 	col->map = col->base;
@@ -164,7 +167,7 @@ setup_field(CtScan *scan, CtColumn *col, const CtField *f)
 	/* ct_project.c only makes fields of columns that read the record */
 	if (!ct_column_map_descend(&col->map, keys, nkeys))
 		elog(ERROR, "cloudtrail_fdw field of column \"%s\" does not read the record", col->name);
-	ct_converter_init(&col->conv, TEXTOID, -1);
+	ct_converter_init(&col->conv, f->jsonb ? JSONBOID : TEXTOID, -1);
 }
 
 /*
@@ -756,7 +759,7 @@ convert_record(CtScan *scan, const char *p, size_t len, Datum *values,
 				nulls[a] = col->file_null;
 				continue;
 		}
-		if (!found || v.type == CT_JSON_NULL)
+		if (!found || (v.type == CT_JSON_NULL && !col->keeps_json_null))
 		{
 			if (col->notnull)
 				return missing_value(scan, col, err);

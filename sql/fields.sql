@@ -26,7 +26,13 @@ SELECT q, fields_both_ways(q) FROM (VALUES
   ($$SELECT eventtime, useridentity->>'userName' FROM cloudtrail_logs WHERE eventtime > '2018-11-14 12:00' ORDER BY eventtime DESC LIMIT 5$$),
   ($$SELECT eventid, useridentity->'sessionContext'->'sessionIssuer'->>'userName', useridentity #>> '{sessionContext,attributes,mfaAuthenticated}' FROM cloudtrail_logs$$),
   ($$SELECT eventid, jsonb_extract_path_text(useridentity, 'sessionContext', 'sessionIssuer', 'arn'), event #>> '{userIdentity,type}' FROM cloudtrail_logs$$),
-  ($$SELECT useridentity #>> '{sessionContext,sessionIssuer,type}', count(*) FROM cloudtrail_logs GROUP BY 1$$)
+  ($$SELECT useridentity #>> '{sessionContext,sessionIssuer,type}', count(*) FROM cloudtrail_logs GROUP BY 1$$),
+  -- -> gives jsonb, JSON null as jsonb 'null', a missing key as SQL NULL
+  ($$SELECT eventid, useridentity->'sessionContext', requestparameters->'key', responseelements->'ConsoleLogin' FROM cloudtrail_logs$$),
+  ($$SELECT eventid, useridentity->'sessionContext'->'attributes', useridentity #> '{sessionContext,sessionIssuer}', jsonb_extract_path(event, 'userIdentity', 'type') FROM cloudtrail_logs$$),
+  ($$SELECT eventid, requestparameters->'filter', event->'requestParameters', event->'errorCode', responseelements->'x' IS NULL FROM cloudtrail_logs$$),
+  ($$SELECT jsonb_typeof(event->'responseElements'), count(*) FROM cloudtrail_logs GROUP BY 1$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE useridentity->'sessionContext'->'attributes' @> '{"mfaAuthenticated": "true"}'$$)
 ) v(q);
 
 -- what EXPLAIN shows; not for a key of digits (it would index an array), a
@@ -36,6 +42,7 @@ SELECT explain_filter($$EXPLAIN (COSTS OFF, VERBOSE) SELECT useridentity->>'user
 SELECT explain_filter($$EXPLAIN (COSTS OFF, FORMAT JSON) SELECT useridentity->>'type' FROM cloudtrail_logs$$);
 SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT useridentity->'sessionContext'->'attributes'->>'creationDate',
   useridentity #>> '{sessionContext,sessionIssuer,arn}' FROM cloudtrail_logs$$);
+SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT useridentity->'sessionContext', event #> '{userIdentity,sessionContext,attributes}' FROM cloudtrail_logs$$);
 SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT resources->>'0' FROM cloudtrail_logs$$);
 SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT resources #>> '{0,ARN}', useridentity #>> '{}', useridentity #>> '{-1}' FROM cloudtrail_logs$$);
 SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT c, c.useridentity->>'type' FROM cloudtrail_logs c$$);
@@ -53,7 +60,8 @@ SELECT q, fields_both_ways(q) FROM (VALUES
   ($$SELECT eventid, useridentity->>'type', useridentity->>'sessionContext', useridentity->>'invokedBy' FROM real_fields$$),
   ($$SELECT eventid, requestparameters->>'roleSessionName', requestparameters->>'policy', responseelements->>'credentials' FROM real_fields$$),
   ($$SELECT eventid, event->>'@timestamp', event->>'eventTime', event->>'requestParameters' FROM real_fields$$),
-  ($$SELECT eventid, useridentity #>> '{sessionContext,sessionIssuer,userName}', useridentity->'sessionContext'->>'attributes' FROM real_fields$$)
+  ($$SELECT eventid, useridentity #>> '{sessionContext,sessionIssuer,userName}', useridentity->'sessionContext'->>'attributes' FROM real_fields$$),
+  ($$SELECT eventid, useridentity->'sessionContext', requestparameters->'policy', event->'requestParameters', event->'@timestamp' FROM real_fields$$)
 ) v(q);
 
 -- any JSON value: strings with escapes, numbers as written, objects and
@@ -63,11 +71,23 @@ CREATE FOREIGN TABLE typed_fields (eventid text, event jsonb, rec jsonb OPTIONS 
   SERVER types_fields OPTIONS (location 'AWSLogs/123456789012/CloudTrail/us-east-1/2020/01/02');
 SELECT fields_both_ways($$SELECT eventid, event->>'v', rec->>'a', rec->>'b' FROM typed_fields$$);
 SELECT eventid, event->>'v' AS v FROM typed_fields ORDER BY length(eventid), eventid;
+-- with ->, the value as jsonb: JSON null is jsonb null, a missing key SQL NULL
+SELECT fields_both_ways($$SELECT eventid, event->'v', rec->'a', rec->'b', jsonb_typeof(event->'v') FROM typed_fields$$);
+SELECT eventid, event->'v' AS v, jsonb_typeof(event->'v') AS type FROM typed_fields
+ WHERE eventid IN ('t2', 't6', 't10', 't15', 't19') ORDER BY eventid;
+-- and on the jsonb layout cases, the bytes jsonb_in makes of the value's text
+ALTER FOREIGN TABLE typed_fields OPTIONS (SET location 'AWSLogs/123456789012/CloudTrail/us-east-1/2020/01/08');
+CREATE TYPE field_image AS (j jsonb);
+SELECT count(*), count(*) FILTER (WHERE ROW(event->'v')::field_image *= ROW((event->'v')::text::jsonb)::field_image)
+  FROM typed_fields;
+SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT event->'v' FROM typed_fields$$);
+DROP TYPE field_image;
 
 -- a column value jsonb cannot hold is the same error either way
 ALTER FOREIGN TABLE typed_fields OPTIONS (SET location 'AWSLogs/123456789012/CloudTrail/us-east-1/2020/01/15');
 SELECT event->>'eventID' FROM typed_fields;
 \echo :LAST_ERROR_SQLSTATE
+SELECT event->'eventID' FROM typed_fields;
 -- (checked once a record: for two fields of a column, or beside the column)
 SELECT event->>'eventID', event->>'eventName' FROM typed_fields;
 SELECT event, event->>'eventID' FROM typed_fields;
