@@ -20,6 +20,7 @@
 #include "catalog/pg_attribute.h"
 #include "commands/defrem.h"
 #include "foreign/foreign.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -253,10 +254,18 @@ static const struct
 	{NULL, CT_COL_FIELD}
 };
 
+/* A key as the files write it: UTF-8, whatever the database's encoding. */
+static char *
+key_utf8(const char *key)
+{
+	return pg_server_to_any(key, strlen(key), PG_UTF8);
+}
+
 /*
  * Where a column's value comes from: its field option (a dotted key path,
  * matched exactly), else one of the reserved names (the whole record, or a
  * part of the file's path), else the top-level key of its name in any case.
+ * Keys are kept in UTF-8, to be compared with the record's bytes.
  */
 void
 ct_column_map(Oid foreigntableid, Form_pg_attribute att, CtColumnMap *map)
@@ -285,7 +294,7 @@ ct_column_map(Oid foreigntableid, Form_pg_attribute att, CtColumnMap *map)
 		map->kind = CT_COL_FIELD;
 		map->npath = 1;
 		map->path = palloc(sizeof(char *));
-		map->path[0] = pstrdup(name);
+		map->path[0] = pstrdup(key_utf8(name));
 		map->first_ci = true;
 		return;
 	}
@@ -298,15 +307,15 @@ ct_column_map(Oid foreigntableid, Form_pg_attribute att, CtColumnMap *map)
 		map->kind = CT_COL_FIELD;
 		map->path = palloc(sizeof(char *) * (strlen(field) / 2 + 1));
 		for (tok = strtok_r(copy, ".", &save); tok; tok = strtok_r(NULL, ".", &save))
-			map->path[map->npath++] = tok;
+			map->path[map->npath++] = key_utf8(tok);
 	}
 }
 
 /*
  * Extends map to read keys further down, as jsonb's -> and ->> do: the
- * column's key path and then the keys, matched exactly; for the whole record
- * (event) the keys start at its top level.  false if the column does not
- * read from the record.
+ * column's key path and then the keys (given in the database's encoding),
+ * matched exactly; for the whole record (event) the keys start at its top
+ * level.  false if the column does not read from the record.
  */
 bool
 ct_column_map_descend(CtColumnMap *map, char *const *keys, int nkeys)
@@ -325,7 +334,7 @@ ct_column_map_descend(CtColumnMap *map, char *const *keys, int nkeys)
 	if (map->npath > 0)
 		memcpy(path, map->path, sizeof(char *) * map->npath);
 	for (int i = 0; i < nkeys; i++)
-		path[map->npath++] = pstrdup(keys[i]);
+		path[map->npath++] = pstrdup(key_utf8(keys[i]));
 	map->path = path;
 	return true;
 }

@@ -970,6 +970,7 @@ def _jsonb_cases():
         Raw('{ "b" : [ 1 , 2 ] ,\n  "a" : { } ,\t"c":' + r'"\u00e9\ud83d\ude00"' + ' }'),
         Raw('"%s"' % ('long string ' * 900)),
         Raw('-12.500'),
+        Raw('{"straße":"Zürich","ü":["é",1]}'),
     ]
 
 
