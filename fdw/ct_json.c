@@ -483,9 +483,12 @@ ct_json_skip_ws(const char *p, const char *end)
 	return p;
 }
 
-/* Steps over the rest of a validated string; p is just past its opening '"'. */
+/*
+ * Steps over the rest of a validated string; p is just past its opening '"'.
+ * Sets *escaped when it holds a backslash escape.
+ */
 static inline const char *
-skip_string_body(const char *p, const char *end)
+skip_string_body(const char *p, const char *end, bool *escaped)
 {
 	for (;;)
 	{
@@ -495,6 +498,7 @@ skip_string_body(const char *p, const char *end)
 			return end;
 		if (*p == '"')
 			return p + 1;
+		*escaped = true;
 		p += 2;					/* a backslash and the character it escapes */
 	}
 }
@@ -504,9 +508,10 @@ const char *
 ct_json_skip(const char *p, const char *end)
 {
 	int			depth = 0;
+	bool		escaped;
 
 	if (*p == '"')
-		return skip_string_body(p + 1, end);
+		return skip_string_body(p + 1, end, &escaped);
 	if (*p != '{' && *p != '[')
 	{
 		while (p < end && *p != ',' && *p != '}' && *p != ']' && !IS_WS(*p))
@@ -518,7 +523,7 @@ ct_json_skip(const char *p, const char *end)
 		char		c = *p;
 
 		if (c == '"')
-			p = skip_string_body(p + 1, end) - 1;
+			p = skip_string_body(p + 1, end, &escaped) - 1;
 		else if (c == '{' || c == '[')
 			depth++;
 		else if ((c == '}' || c == ']') && --depth == 0)
@@ -538,31 +543,10 @@ ct_json_value_at(const char *p, const char *end)
 	switch (*p)
 	{
 		case '"':
-			{
-				/* one pass finds the end and any escape */
-				const char *q = p + 1;
-
-				v.type = CT_JSON_STRING;
-				for (;;)
-				{
-					q = (const char *) ct_find_string_special((const unsigned char *) q,
-															  (const unsigned char *) end, false);
-					if (q >= end)
-					{
-						q = end;
-						break;
-					}
-					if (*q == '"')
-					{
-						q++;
-						break;
-					}
-					v.escaped = true;
-					q += 2;		/* a backslash and the character it escapes */
-				}
-				v.len = q - p;
-				return v;
-			}
+			/* one pass finds the end and any escape */
+			v.type = CT_JSON_STRING;
+			v.len = skip_string_body(p + 1, end, &v.escaped) - p;
+			return v;
 		case '{':
 			v.type = CT_JSON_OBJECT;
 			break;
