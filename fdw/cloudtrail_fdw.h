@@ -105,6 +105,8 @@ typedef enum CtOp
 	CT_OP_EQ,
 	CT_OP_IN,					/* the value is an array */
 	CT_OP_PREFIX,				/* LIKE 'prefix%' */
+	CT_OP_LIKE,					/* LIKE with inner wildcards: the value is its
+								 * literal pieces, as text[] */
 	CT_OP_LT,
 	CT_OP_LE,
 	CT_OP_GT,
@@ -203,6 +205,7 @@ typedef struct CtStrCond
 	char	  **vals;			/* UTF-8, as in the files */
 	size_t	   *lens;
 	bool		prefix;
+	bool		pattern;		/* LIKE pieces: no vals; every needle is needed */
 	/* raw-bytes check: a record with none of these can't match */
 	bool		raw_ok;
 	char	  **needles;

@@ -62,7 +62,7 @@ make_str_cond(const CtCond *c, Datum value)
 	bool	   *nulls;
 	int			n;
 
-	if (c->op == CT_OP_IN)
+	if (c->op == CT_OP_IN || c->op == CT_OP_LIKE)
 		deconstruct_array(DatumGetArrayTypeP(value), TEXTOID, -1, false,
 						  TYPALIGN_INT, &elems, &nulls, &n);
 	else
@@ -72,6 +72,7 @@ make_str_cond(const CtCond *c, Datum value)
 		n = 1;
 	}
 	sc->prefix = (c->op == CT_OP_PREFIX);
+	sc->pattern = (c->op == CT_OP_LIKE);
 	sc->key = c->key;
 	sc->vals = palloc(sizeof(char *) * Max(n, 1));
 	sc->lens = palloc(sizeof(size_t) * Max(n, 1));
@@ -86,6 +87,17 @@ make_str_cond(const CtCond *c, Datum value)
 		if (nulls && nulls[i])
 			continue;			/* x = NULL is never true */
 		v = to_utf8(elems[i], &len);
+		if (sc->pattern)
+		{
+			/* a LIKE pattern's piece: looked for as is, if that is exact */
+			if (ct_raw_piece_ok(v, len))
+			{
+				sc->needles[sc->nvals] = v;
+				sc->needle_lens[sc->nvals] = len;
+				sc->nvals++;
+			}
+			continue;
+		}
 		sc->vals[sc->nvals] = v;
 		sc->lens[sc->nvals] = len;
 		sc->needles[sc->nvals] = palloc(len + 2);
@@ -95,6 +107,8 @@ make_str_cond(const CtCond *c, Datum value)
 			sc->raw_ok = false;
 		sc->nvals++;
 	}
+	if (sc->pattern)
+		sc->raw_ok = sc->nvals > 0;
 	return sc;
 }
 
@@ -189,7 +203,7 @@ ct_prune_add(CtPrune *p, const CtCond *c, Datum value, bool isnull)
 			{
 				CtStrCond  *sc = make_str_cond(c, value);
 
-				if (sc->nvals == 0)
+				if (sc->nvals == 0 && !sc->pattern)
 					p->impossible = true;
 				p->strings = lappend(p->strings, sc);
 				break;
@@ -442,7 +456,9 @@ ct_keep_record_raw(const CtPrune *p, const char *rec, size_t len)
 		CtStrCond  *sc = lfirst(lc);
 
 		if (sc->raw_ok &&
-			!ct_raw_may_match(rec, len, sc->nvals, sc->needles, sc->needle_lens))
+			!(sc->pattern ?
+			  ct_raw_may_hold_all(rec, len, sc->nvals, sc->needles, sc->needle_lens) :
+			  ct_raw_may_match(rec, len, sc->nvals, sc->needles, sc->needle_lens)))
 			return false;
 	}
 	foreach(lc, p->present)
@@ -496,7 +512,8 @@ ct_keep_record(const CtPrune *p, const CtRecord *rec)
 
 		if (!non_null_value(rec, &sc->key, &v))
 			return false;		/* the column is NULL */
-		if (v.type == CT_JSON_STRING && !string_matches(sc, &v))
+		/* a LIKE pattern is left to the local filter */
+		if (v.type == CT_JSON_STRING && !sc->pattern && !string_matches(sc, &v))
 			return false;
 	}
 	foreach(lc, p->present)

@@ -8,7 +8,8 @@
  * complete, only on it being conservative (see ct_prune.c).
  *
  * Pushed: eventtime against timestamptz values; text columns and
- * jsonb ->> 'key' (=, IN, LIKE without wildcards or with one trailing %);
+ * jsonb ->> 'key' (=, IN, LIKE: without wildcards or with one trailing % as
+ * = and a prefix, any other pattern by its literal pieces);
  * account_id, region, org_id the same way; delivery_date and delivery_time
  * ranges.  The value side may be a constant, a parameter or a stable
  * expression; it is evaluated when the scan starts.
@@ -118,6 +119,7 @@ op_symbol(CtOp op)
 		case CT_OP_IN:
 			return "IN";
 		case CT_OP_PREFIX:
+		case CT_OP_LIKE:
 			return "LIKE";
 		case CT_OP_LT:
 			return "<";
@@ -188,7 +190,7 @@ add_cond(ExtractContext *cx, CtTarget target, CtOp op, CtColumnMap *map,
 	c->rinfo = cx->rinfo;
 	if (op == CT_OP_NOTNULL)
 		c->label = psprintf("%s IS NOT NULL", label);
-	else if (op == CT_OP_PREFIX)
+	else if (op == CT_OP_PREFIX || op == CT_OP_LIKE)
 		c->label = psprintf("%s LIKE %s", label, shown_value);
 	else if (op == CT_OP_IN)
 		c->label = psprintf("%s IN %s", label, shown_value);
@@ -325,38 +327,62 @@ bytewise_collation(Oid collid)
 }
 
 /*
- * A LIKE pattern with no wildcard is an equality, one with a single trailing
- * % a prefix.  Returns false for anything else.  Backslash escapes.
+ * The literal pieces of a LIKE pattern, between its wildcards (% and _; a
+ * backslash escapes), and its shape: CT_OP_EQ without a wildcard, and
+ * CT_OP_PREFIX with only a trailing %, each with one piece (maybe empty);
+ * CT_OP_LIKE otherwise.  false for a pattern ending in a lone backslash.
  */
 static bool
-like_pattern(const char *pat, char **literal, bool *prefix)
+like_pieces(const char *pat, List **pieces, CtOp *shape)
 {
 	StringInfoData buf;
-	const char *p;
+	int			nwild = 0;
+	bool		trailing = false;
 
 	initStringInfo(&buf);
-	*prefix = false;
-	for (p = pat; *p; p++)
+	*pieces = NIL;
+	for (const char *p = pat; *p; p++)
 	{
-		if (*p == '\\')
+		if (*p == '%' || *p == '_')
 		{
-			if (p[1] == '\0')
-				return false;
-			appendStringInfoChar(&buf, *++p);
+			nwild++;
+			trailing = (*p == '%' && p[1] == '\0');
+			if (buf.len > 0)
+				*pieces = lappend(*pieces, pstrdup(buf.data));
+			resetStringInfo(&buf);
+			continue;
 		}
-		else if (*p == '_')
+		if (*p == '\\' && *++p == '\0')
 			return false;
-		else if (*p == '%')
-		{
-			if (p[1] != '\0')
-				return false;
-			*prefix = true;
-		}
-		else
-			appendStringInfoChar(&buf, *p);
+		appendStringInfoChar(&buf, *p);
 	}
-	*literal = buf.data;
+	if (buf.len > 0)
+		*pieces = lappend(*pieces, pstrdup(buf.data));
+	if (nwild == 0 || (nwild == 1 && trailing))
+	{
+		*shape = nwild == 0 ? CT_OP_EQ : CT_OP_PREFIX;
+		if (*pieces == NIL)
+			*pieces = list_make1(pstrdup(""));
+	}
+	else
+		*shape = CT_OP_LIKE;
 	return true;
+}
+
+/* The pieces as a text[] constant. */
+static Expr *
+pieces_array(List *pieces)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(pieces), 1));
+	int			n = 0;
+	ListCell   *lc;
+
+	foreach(lc, pieces)
+		elems[n++] = CStringGetTextDatum(lfirst(lc));
+	return (Expr *) makeConst(TEXTARRAYOID, -1, InvalidOid, -1,
+							  PointerGetDatum(construct_array(elems, n, TEXTOID, -1,
+															  false, TYPALIGN_INT)),
+							  false, false);
 }
 
 static void
@@ -395,20 +421,24 @@ classify_opexpr(ExtractContext *cx, OpExpr *op)
 	if (op->opfuncid == F_TEXTLIKE)
 	{
 		Const	   *c = (Const *) strip_relabel(val);
-		char	   *literal;
-		bool		prefix;
+		List	   *pieces;
+		CtOp		shape;
 
 		if (swapped || !IsA(c, Const) || c->constisnull ||
 			!bytewise_collation(op->inputcollid) ||
 			!column_target(&map, coltype, TEXTOID, &target) ||
 			target == CT_TARGET_EVENTTIME)
 			return;
-		if (!like_pattern(TextDatumGetCString(c->constvalue), &literal, &prefix))
+		if (!like_pieces(TextDatumGetCString(c->constvalue), &pieces, &shape))
 			return;
-		add_cond(cx, target, prefix ? CT_OP_PREFIX : CT_OP_EQ, &map,
-				 (Expr *) makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
-									CStringGetTextDatum(literal), false, false),
-				 label, deparse_value(cx, (Expr *) c));
+		if (shape != CT_OP_LIKE)
+			add_cond(cx, target, shape, &map,
+					 (Expr *) makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
+										CStringGetTextDatum(linitial(pieces)), false, false),
+					 label, deparse_value(cx, (Expr *) c));
+		else if (target == CT_TARGET_STRING)	/* record values only */
+			add_cond(cx, target, shape, &map, pieces_array(pieces), label,
+					 deparse_value(cx, (Expr *) c));
 		return;
 	}
 

@@ -13,6 +13,14 @@
  * A text column also shows non-string values (numbers, true, objects) as
  * their JSON text, so values that could be such a text get no raw check.
  *
+ * A LIKE pattern with inner wildcards ('%denied%') is checked by its literal
+ * pieces: a value holding a piece holds its bytes, and so does the record,
+ * provided the piece could not come from how jsonb prints a non-string value
+ * differently from the file (numbers: 1e3 prints as 1000; objects and
+ * arrays: ", " and ": ", and none of the file's whitespace).  Such a piece
+ * has none of the characters JSON writes around values or escapes, does not
+ * start with a space, and has a character that printed numbers never have.
+ *
  * Backend-free: unit-tested against a real parse.
  *
  *-------------------------------------------------------------------------
@@ -117,6 +125,26 @@ ct_raw_value_ok(const char *v, size_t len, bool prefix)
 	return !maybe_non_string(v, len, prefix) && ct_raw_text_ok(v, len);
 }
 
+/* Can the raw check use this literal piece of a LIKE pattern? */
+bool
+ct_raw_piece_ok(const char *v, size_t len)
+{
+	bool		not_number = false;
+
+	if (len == 0 || v[0] == ' ' || !ct_raw_text_ok(v, len))
+		return false;
+	for (size_t i = 0; i < len; i++)
+	{
+		char		c = v[i];
+
+		if (c == '{' || c == '}' || c == '[' || c == ']' || c == ':' || c == ',')
+			return false;
+		if (!((c >= '0' && c <= '9') || c == '-' || c == '.'))
+			not_number = true;
+	}
+	return not_number;
+}
+
 /* The bytes to look for; out needs len + 2 bytes.  Returns their length. */
 size_t
 ct_raw_needle(const char *v, size_t len, bool prefix, char *out)
@@ -143,6 +171,22 @@ ct_raw_may_match(const char *rec, size_t len, int nneedles,
 		if (memmem(rec, len, needles[i], lens[i]) != NULL)
 			return true;
 	return false;
+}
+
+/*
+ * false: the record (with no backslash) lacks the bytes of one of the
+ * pieces, so no value in it matches the pattern.  true: it may.
+ */
+bool
+ct_raw_may_hold_all(const char *rec, size_t len, int npieces,
+					char *const *pieces, const size_t *lens)
+{
+	if (memchr(rec, '\\', len) != NULL)
+		return true;
+	for (int i = 0; i < npieces; i++)
+		if (memmem(rec, len, pieces[i], lens[i]) == NULL)
+			return false;
+	return true;
 }
 
 /*

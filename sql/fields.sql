@@ -70,6 +70,17 @@ CREATE SERVER types_fields FOREIGN DATA WRAPPER cloudtrail_fdw OPTIONS (root :'t
 CREATE FOREIGN TABLE typed_fields (eventid text, event jsonb, rec jsonb OPTIONS (field 'v'))
   SERVER types_fields OPTIONS (location 'AWSLogs/123456789012/CloudTrail/us-east-1/2020/01/02');
 SELECT fields_both_ways($$SELECT eventid, event->>'v', rec->>'a', rec->>'b' FROM typed_fields$$);
+-- LIKE patterns on the text of any JSON value (1e3 is 1000, objects print
+-- with ", " and ": "): pushed pieces never reject a matching record
+SELECT q, fields_both_ways(q) FROM (VALUES
+  ($$SELECT eventid FROM typed_fields WHERE event->>'v' LIKE '%000%'$$),
+  ($$SELECT eventid FROM typed_fields WHERE event->>'v' LIKE '%.10'$$),
+  ($$SELECT eventid FROM typed_fields WHERE event->>'v' LIKE '%": {"%'$$),
+  ($$SELECT eventid FROM typed_fields WHERE event->>'v' LIKE '%, "two"%'$$),
+  ($$SELECT eventid FROM typed_fields WHERE event->>'v' LIKE '%tru_%'$$),
+  ($$SELECT eventid FROM typed_fields WHERE event->>'v' LIKE '% null%'$$),
+  ($$SELECT eventid FROM typed_fields WHERE event->>'v' LIKE '%d": null}]%'$$),
+  ($$SELECT eventid FROM typed_fields WHERE event->>'v' LIKE '%😀%'$$)) v(q);
 SELECT eventid, event->>'v' AS v FROM typed_fields ORDER BY length(eventid), eventid;
 -- with ->, the value as jsonb: JSON null is jsonb null, a missing key SQL NULL
 SELECT fields_both_ways($$SELECT eventid, event->'v', rec->'a', rec->'b', jsonb_typeof(event->'v') FROM typed_fields$$);
