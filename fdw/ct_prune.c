@@ -456,9 +456,7 @@ ct_keep_record_raw(const CtPrune *p, const char *rec, size_t len)
 		CtStrCond  *sc = lfirst(lc);
 
 		if (sc->raw_ok &&
-			!(sc->pattern ?
-			  ct_raw_may_hold_all(rec, len, sc->nvals, sc->needles, sc->needle_lens) :
-			  ct_raw_may_match(rec, len, sc->nvals, sc->needles, sc->needle_lens)))
+			!ct_raw_may_match(rec, len, sc->nvals, sc->needles, sc->needle_lens, sc->pattern))
 			return false;
 	}
 	foreach(lc, p->present)

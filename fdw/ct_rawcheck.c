@@ -158,35 +158,24 @@ ct_raw_needle(const char *v, size_t len, bool prefix, char *out)
 }
 
 /*
- * false: the record (with no backslash) holds no string value matching any
- * needle, so it cannot match.  true: it may.
+ * false: the record (with no backslash) holds none of the needles, or with
+ * all, lacks one of them: then no string value in it matches (any needle's
+ * value; or, all being a LIKE pattern's pieces, the pattern).  true: it may.
  */
 bool
 ct_raw_may_match(const char *rec, size_t len, int nneedles,
-				 char *const *needles, const size_t *lens)
+				 char *const *needles, const size_t *lens, bool all)
 {
 	if (memchr(rec, '\\', len) != NULL)
 		return true;
 	for (int i = 0; i < nneedles; i++)
-		if (memmem(rec, len, needles[i], lens[i]) != NULL)
-			return true;
-	return false;
-}
+	{
+		bool		found = memmem(rec, len, needles[i], lens[i]) != NULL;
 
-/*
- * false: the record (with no backslash) lacks the bytes of one of the
- * pieces, so no value in it matches the pattern.  true: it may.
- */
-bool
-ct_raw_may_hold_all(const char *rec, size_t len, int npieces,
-					char *const *pieces, const size_t *lens)
-{
-	if (memchr(rec, '\\', len) != NULL)
-		return true;
-	for (int i = 0; i < npieces; i++)
-		if (memmem(rec, len, pieces[i], lens[i]) == NULL)
-			return false;
-	return true;
+		if (found != all)
+			return found;
+	}
+	return all;
 }
 
 /*

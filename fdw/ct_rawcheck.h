@@ -17,9 +17,7 @@ extern bool ct_raw_value_ok(const char *v, size_t len, bool prefix);
 extern bool ct_raw_piece_ok(const char *v, size_t len);
 extern size_t ct_raw_needle(const char *v, size_t len, bool prefix, char *out);
 extern bool ct_raw_may_match(const char *rec, size_t len, int nneedles,
-							 char *const *needles, const size_t *lens);
-extern bool ct_raw_may_hold_all(const char *rec, size_t len, int npieces,
-								char *const *pieces, const size_t *lens);
+							 char *const *needles, const size_t *lens, bool all);
 extern bool ct_raw_may_have_key(const char *rec, size_t len, const char *needle,
 								size_t nlen, bool ci);
 

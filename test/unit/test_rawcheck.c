@@ -276,7 +276,7 @@ main(void)
 		nlen = ct_raw_needle(v, vlen, prefix, needle);
 		needles[0] = needle;
 		lens[0] = nlen;
-		may = ct_raw_may_match(rec, o - rec, 1, needles, lens);
+		may = ct_raw_may_match(rec, o - rec, 1, needles, lens, false);
 		checks++;
 		if (!may)
 		{
