@@ -9,6 +9,8 @@
  * taken from the records themselves (so matches are common) and made up.
  * jansson is the parser of reference.
  */
+/* memmem() is a GNU extension */
+#define _GNU_SOURCE
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -179,6 +181,28 @@ key_variant(const char *w, char *buf)
 }
 
 /* Does the object have a top-level key named k (in any ASCII case if ci)? */
+/* Does a string value anywhere in v hold both pieces? */
+static int
+holds_pieces(json_t *v, char *const *pieces, const size_t *lens)
+{
+	const char *key;
+	json_t	   *item;
+	size_t		i;
+
+	if (json_is_string(v))
+		return memmem(json_string_value(v), json_string_length(v), pieces[0], lens[0]) &&
+			memmem(json_string_value(v), json_string_length(v), pieces[1], lens[1]);
+	if (json_is_object(v))
+		json_object_foreach(v, key, item)
+			if (holds_pieces(item, pieces, lens))
+				return 1;
+	if (json_is_array(v))
+		json_array_foreach(v, i, item)
+			if (holds_pieces(item, pieces, lens))
+				return 1;
+	return 0;
+}
+
 static int
 has_key(json_t *obj, const char *k, int ci)
 {
@@ -198,6 +222,8 @@ main(void)
 	long		checks = 0,
 				rejected = 0,
 				key_checks = 0,
+				like_checks = 0,
+				like_rejected = 0,
 				key_rejected = 0;
 
 	for (int n = 0; n < 200000; n++)
@@ -263,6 +289,44 @@ main(void)
 			}
 		}
 
+		/* two pieces of a LIKE pattern ('%p1%p2%'), each a piece of a word */
+		{
+			char	   *pieces[2];
+			size_t		plens[2];
+			int			ok = 1;
+
+			for (int k = 0; k < 2; k++)
+			{
+				const char *w = words[next_rand() % NWORDS];
+				size_t		wl = strlen(w);
+				size_t		start;
+
+				if (wl == 0)
+				{
+					ok = 0;
+					break;
+				}
+				start = wl > 1 ? next_rand() % (wl - 1) : 0;
+				pieces[k] = (char *) w + start;
+				plens[k] = 1 + next_rand() % (wl - start);
+				ok = ok && ct_raw_piece_ok(pieces[k], plens[k]);
+			}
+			if (ok)
+			{
+				like_checks++;
+				if (!ct_raw_may_match(rec, o - rec, 2, pieces, plens, true))
+				{
+					like_rejected++;
+					if (holds_pieces(doc, pieces, plens))
+					{
+						fprintf(stderr, "raw check rejected a record holding \"%.*s\" and \"%.*s\":\n%s\n",
+								(int) plens[0], pieces[0], (int) plens[1], pieces[1], rec);
+						return 1;
+					}
+				}
+			}
+		}
+
 		/* a value to look for: one of the words, or a piece of one */
 		v = words[next_rand() % NWORDS];
 		vlen = strlen(v);
@@ -294,6 +358,8 @@ main(void)
 		   checks, rejected);
 	printf("rawcheck: %ld key checks against jansson, %ld records rejected on raw bytes, none wrongly\n",
 		   key_checks, key_rejected);
+	printf("rawcheck: %ld LIKE-piece checks against jansson, %ld records rejected on raw bytes, none wrongly\n",
+		   like_checks, like_rejected);
 	/* a check that never rejects tests nothing */
-	return rejected > 0 && key_rejected > 0 ? 0 : 1;
+	return rejected > 0 && key_rejected > 0 && like_rejected > 0 ? 0 : 1;
 }
