@@ -134,7 +134,6 @@ set_hi(bool *has, TimestampTz *hi, bool *incl, TimestampTz v, bool v_incl)
 	*has = true;
 }
 
-/* Adds a condition whose value is now known. */
 /*
  * A time condition's value as timestamptz.  A date or timestamp is converted
  * as PostgreSQL's cross-type comparisons do (in the session's time zone),
@@ -184,6 +183,7 @@ make_key_cond(const CtCond *c)
 	return kc;
 }
 
+/* Adds a condition whose value is now known. */
 void
 ct_prune_add(CtPrune *p, const CtCond *c, Datum value, bool isnull)
 {
@@ -430,7 +430,6 @@ ct_keep_file(const CtPrune *p, TimestampTz delivery)
 
 /* --- records -------------------------------------------------------------- */
 
-/* Before parsing: false if the raw bytes show the record cannot match. */
 /* Does ct_keep_record_raw check anything? */
 bool
 ct_prune_has_raw(const CtPrune *p)
@@ -446,6 +445,7 @@ ct_prune_has_raw(const CtPrune *p)
 	return false;
 }
 
+/* Before parsing: false if the raw bytes show the record cannot match. */
 bool
 ct_keep_record_raw(const CtPrune *p, const char *rec, size_t len)
 {
