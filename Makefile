@@ -4,6 +4,7 @@ MODULE_big = cloudtrail_fdw
 OBJS = \
 	fdw/cloudtrail_fdw.o \
 	fdw/ct_convert.o \
+	fdw/ct_digest.o \
 	fdw/ct_jsonb.o \
 	fdw/ct_json.o \
 	fdw/ct_options.o \
@@ -23,7 +24,7 @@ DATA = cloudtrail_fdw--1.0.sql
 SHLIB_LINK = -lz -ldeflate
 PG_CPPFLAGS = -I$(srcdir)/fdw
 
-REGRESS = setup options layout columns types seed pushdown fields sorted parallel resources on_error realdata privileges faults vanish encoding
+REGRESS = setup options layout columns types seed pushdown fields sorted parallel resources on_error realdata privileges faults vanish encoding digests
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 # Fixture mirrors are generated for each test run, where the server can read them.

@@ -17,6 +17,11 @@ minutes of jitter; a file holds the events that happened since the previous file
 the previous day's last hour), plus ~0.1% late records (eventTime 2-20 hours before the name time).
 Every eventTime is <= the file-name time.
 
+Log file validation is on, as for trails created in the console: every region gets an hourly
+digest, CloudTrail-Digest/REGION/YYYY/MM/DD/ACCOUNT_CloudTrail-Digest_REGION_TRAIL_HOMEREGION_
+YYYYMMDDTHHmmssZ.json.gz, delivered 1-3 minutes after the hour, listing the log files delivered in
+that hour with their SHA-256 and oldest/newest eventTime (no signature).  --no-digests leaves them out.
+
 Deterministic: the content depends only on the arguments (seeded per region and day; the output
 does not depend on --jobs).  Python 3 standard library only.  Writes OUTDIR/.bench-manifest.json
 (a hidden file, skipped by the FDW) with the totals and the event-time range.
@@ -573,6 +578,53 @@ def write_gz(path, recs):
     return len(data), len(gz)
 
 
+TRAIL = "management-events"
+HOME_REGION = "us-east-1"
+
+
+def digest_time(region, hour0):
+    """Name (end) time of the digest of the hour starting at hour0: 1-3 minutes after the hour."""
+    r = random.Random("digest/%s/%d" % (region, hour0))
+    return hour0 + 3600 + 60 + r.randrange(0, 120)
+
+
+def digest_key(region, t):
+    tm = time.gmtime(t)
+    return "AWSLogs/%s/CloudTrail-Digest/%s/%04d/%02d/%02d/%s_CloudTrail-Digest_%s_%s_%s_%sZ.json.gz" % (
+        ACCOUNT, region, tm.tm_year, tm.tm_mon, tm.tm_mday, ACCOUNT, region, TRAIL, HOME_REGION,
+        time.strftime("%Y%m%dT%H%M%S", tm))
+
+
+def write_digests(outdir, region, day0, logs):
+    """The 24 hourly digests of one region's day; logs: (name_t, key, sha256, oldest, newest)."""
+    iso = lambda t: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+    for h in range(24):
+        hour0 = day0 + h * 3600
+        end = digest_time(region, hour0)
+        start = digest_time(region, hour0 - 3600)
+        files = [l for l in logs if hour0 <= l[0] < hour0 + 3600]
+        d = {"awsAccountId": ACCOUNT, "digestStartTime": iso(start), "digestEndTime": iso(end),
+             "digestS3Bucket": "example-cloudtrail-bucket", "digestS3Object": digest_key(region, end),
+             "digestPublicKeyFingerprint": "0123456789abcdef0123456789abcdef",
+             "digestSignatureAlgorithm": "SHA256withRSA"}
+        if files:
+            d["newestEventTime"] = iso(max(l[4] for l in files))
+            d["oldestEventTime"] = iso(min(l[3] for l in files))
+        else:
+            d["newestEventTime"] = None
+            d["oldestEventTime"] = None
+        d["previousDigestS3Bucket"] = "example-cloudtrail-bucket"
+        d["previousDigestS3Object"] = digest_key(region, start)
+        d["logFiles"] = [{"s3Bucket": "example-cloudtrail-bucket", "s3Object": l[1], "hashValue": l[2],
+                          "hashAlgorithm": "SHA-256", "newestEventTime": iso(l[4]),
+                          "oldestEventTime": iso(l[3])} for l in files]
+        path = os.path.join(outdir, digest_key(region, end))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        data = json.dumps(d, separators=(",", ":")).encode("utf-8")
+        with open(path, "wb") as f:
+            f.write(gzip.compress(data, compresslevel=6, mtime=0))
+
+
 def name_times(region, day0, files_per_day):
     """File-name times of one region's day: one every 24h/files_per_day, at :05 plus 0-4 min jitter."""
     r = random.Random("names/%s/%d" % (region, day0))
@@ -585,7 +637,8 @@ def name_times(region, day0, files_per_day):
 
 def gen_partition(task):
     """Generate the files of one (region, day); return stats."""
-    outdir, region, day0, files_per_day, records, ridx = task
+    outdir, region, day0, files_per_day, records, ridx, digests = task
+    logs = []
     names = name_times(region, day0, files_per_day)
     prev_names = name_times(region, day0 - 86400, files_per_day)
     g = Gen("records/%s/%d" % (region, day0), region)
@@ -614,6 +667,10 @@ def gen_partition(task):
         path = file_path(outdir, region, nt, unique16(r))
         os.makedirs(os.path.dirname(path), exist_ok=True)
         jb, gb = write_gz(path, recs)
+        if digests:
+            with open(path, "rb") as f:
+                sha = __import__("hashlib").sha256(f.read()).hexdigest()
+            logs.append((nt, os.path.relpath(path, outdir), sha, min(ts), max(ts)))
         stats["files"] += 1
         stats["records"] += n
         stats["json_bytes"] += jb
@@ -622,6 +679,8 @@ def gen_partition(task):
         stats["min_t"] = mn if stats["min_t"] is None else min(stats["min_t"], mn)
         stats["max_t"] = mx if stats["max_t"] is None else max(stats["max_t"], mx)
         stats["max_name_t"] = max(stats["max_name_t"], nt)
+    if digests:
+        write_digests(outdir, region, day0, logs)
     return stats
 
 
@@ -670,6 +729,7 @@ def main():
     ap.add_argument("--records", type=int, default=400, help="mean records per file")
     ap.add_argument("--start", default="2024-03-01")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--no-digests", action="store_true", help="no CloudTrail-Digest files")
     ap.add_argument("--one-file-mb", type=int, default=0, help="write ONE file of about this many MB of JSON instead")
     a = ap.parse_args()
     if not (1 <= a.regions <= len(ALL_REGIONS)):
@@ -688,7 +748,7 @@ def main():
         params = {"one_file_mb": a.one_file_mb}
     else:
         day_start = int(dt.datetime.strptime(a.start, "%Y-%m-%d").replace(tzinfo=dt.timezone.utc).timestamp())
-        tasks = [(outdir, reg, day_start + d * 86400, a.files_per_day, a.records, i)
+        tasks = [(outdir, reg, day_start + d * 86400, a.files_per_day, a.records, i, not a.no_digests)
                  for i, reg in enumerate(ALL_REGIONS[:a.regions]) for d in range(a.days)]
         if a.jobs > 1:
             with Pool(a.jobs) as pool:
@@ -703,7 +763,7 @@ def main():
         tot["max_t"] = max(s["max_t"] for s in results)
         tot["max_name_t"] = max(s["max_name_t"] for s in results)
         params = {"days": a.days, "regions": a.regions, "files_per_day": a.files_per_day,
-                  "records": a.records, "start": a.start}
+                  "records": a.records, "start": a.start, "digests": not a.no_digests}
     # world-readable for the database server's user
     for d, _, fs in os.walk(outdir):
         os.chmod(d, 0o755)

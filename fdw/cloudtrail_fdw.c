@@ -73,6 +73,7 @@ typedef struct CtPlanInfo
 	int64		partitions_total;
 	int64		nfiles;			/* files selected */
 	int64		files_listed;	/* files in the partitions selected */
+	int64		files_digest_pruned;	/* of those, skipped by digest times */
 	int64		nbytes;			/* size of the files to read */
 	double		json_bytes;		/* estimated size after decompression */
 	double		ntuples;
@@ -91,6 +92,7 @@ enum CtPrivateIndex
 	CtPrivPartitionsTotal,
 	CtPrivFiles,
 	CtPrivFilesListed,
+	CtPrivFilesDigestPruned,
 	CtPrivBytes,
 	CtPrivSortAttno				/* Integer: eventtime attno of a sorted scan, or 0 */
 };
@@ -191,6 +193,7 @@ ct_size_tree(CtPlanInfo *fpinfo, const char *relname, CtPrune *prune)
 	fpinfo->nfiles = t.nfiles;
 	fpinfo->partitions_total = tree.partitions_total;
 	fpinfo->files_listed = tree.files_listed;
+	fpinfo->files_digest_pruned = tree.files_digest_pruned;
 	fpinfo->nbytes = t.gz_bytes + t.plain_bytes;
 	fpinfo->json_bytes = t.gz_bytes * CT_GZIP_RATIO + t.plain_bytes;
 	MemoryContextSwitchTo(old);
@@ -484,6 +487,7 @@ ctGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	fdw_private = lappend(fdw_private, makeString(psprintf(INT64_FORMAT, fpinfo->partitions_total)));
 	fdw_private = lappend(fdw_private, makeString(psprintf(INT64_FORMAT, fpinfo->nfiles)));
 	fdw_private = lappend(fdw_private, makeString(psprintf(INT64_FORMAT, fpinfo->files_listed)));
+	fdw_private = lappend(fdw_private, makeString(psprintf(INT64_FORMAT, fpinfo->files_digest_pruned)));
 	fdw_private = lappend(fdw_private, makeString(psprintf(INT64_FORMAT, fpinfo->nbytes)));
 	fdw_private = lappend(fdw_private,
 						  makeInteger(best_path->fdw_private ?
@@ -658,6 +662,7 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	int64		parts_total = private_int64(priv, CtPrivPartitionsTotal);
 	int64		files = private_int64(priv, CtPrivFiles);
 	int64		files_listed = private_int64(priv, CtPrivFilesListed);
+	int64		files_digest = private_int64(priv, CtPrivFilesDigestPruned);
 
 	ct_get_options(RelationGetRelid(node->ss.ss_currentRelation), &opts);
 	foreach(lc, conds)
@@ -748,6 +753,8 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		ExplainPropertyInteger("Files", NULL, files, es);
 		ExplainPropertyInteger("Files Listed", NULL, files_listed, es);
 	}
+	if (files_digest > 0 || es->format != EXPLAIN_FORMAT_TEXT)
+		ExplainPropertyInteger("Files Skipped by Digests", NULL, files_digest, es);
 	explain_bytes("File Size", private_int64(priv, CtPrivBytes), es);
 
 	if (es->analyze && st && st->scan)

@@ -49,6 +49,7 @@ typedef struct CtOptions
 	bool		skip_bad_files; /* on_error = skip_file */
 	char	   *delay_text;		/* max_delivery_delay as given */
 	int64		delay;			/* ... in microseconds, -1 = unbounded */
+	bool		use_digests;	/* prune by the times digest files give */
 } CtOptions;
 
 /*
@@ -193,8 +194,11 @@ typedef struct CtTree
 	CtOnError  *onerr;
 	const struct CtPrune *prune;	/* NULL: read everything */
 	bool		count_total;	/* also count the partitions pruned */
+	bool		use_digests;	/* look up the event times of files in digests */
+	uint64		digest_generation;	/* see ct_digest.c */
 	int64		partitions_total;	/* day folders, pruned or not */
 	int64		files_listed;	/* event files in the partitions listed */
+	int64		files_digest_pruned;	/* of those, skipped by their digest's times */
 } CtTree;
 
 /* ---- ct_prune.c: what the pushed conditions let a scan skip ---- */
@@ -261,6 +265,8 @@ extern bool ct_keep_dir(const CtPrune *p, CtLevel level, const char *name,
 						const CtPartition *cur);
 extern bool ct_keep_partition(const CtPrune *p, const CtPartition *part);
 extern bool ct_keep_file(const CtPrune *p, TimestampTz delivery);
+extern bool ct_prune_wants_digest(const CtPrune *p, TimestampTz delivery);
+extern bool ct_keep_file_times(const CtPrune *p, TimestampTz oldest, TimestampTz newest);
 extern bool ct_prune_has_raw(const CtPrune *p);
 extern bool ct_keep_record_raw(const CtPrune *p, const char *rec, size_t len);
 extern bool ct_keep_record(const CtPrune *p, const CtRecord *rec);
@@ -278,6 +284,13 @@ extern int	ct_tree_walk(CtTree *tree, const struct CtPrune *prune, bool with_siz
 extern void ct_report_bad(CtOnError *onerr, const char *path, int sqlerrcode,
 						  const char *what, const char *reason,
 						  const char *detail, const char *hint);
+extern bool ct_tree_inside_root(const CtTree *tree, const char *p);
+
+/* ---- ct_digest.c: event times of log files from CloudTrail-Digest files ---- */
+extern uint64 ct_digest_generation(void);
+extern bool ct_digest_times(CtTree *tree, const char *partdir, const char *name,
+							TimestampTz delivery, TimestampTz *oldest,
+							TimestampTz *newest);
 
 /* ---- ct_convert.c: JSON values to column datums ---- */
 

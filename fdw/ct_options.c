@@ -36,10 +36,12 @@ typedef struct CtOptionDef
 static const CtOptionDef valid_options[] = {
 	{"root", ForeignServerRelationId},
 	{"max_delivery_delay", ForeignServerRelationId},
+	{"use_digests", ForeignServerRelationId},
 	{"location", ForeignTableRelationId},
 	{"max_delivery_delay", ForeignTableRelationId},
 	{"log_type", ForeignTableRelationId},
 	{"on_error", ForeignTableRelationId},
+	{"use_digests", ForeignTableRelationId},
 	{"field", AttributeRelationId},
 	{NULL, InvalidOid}
 };
@@ -171,6 +173,8 @@ cloudtrail_fdw_validator(PG_FUNCTION_ARGS)
 		}
 		else if (strcmp(def->defname, "max_delivery_delay") == 0)
 			(void) ct_parse_delay(value);
+		else if (strcmp(def->defname, "use_digests") == 0)
+			(void) defGetBoolean(def);
 		else if (strcmp(def->defname, "on_error") == 0)
 		{
 			if (strcmp(value, "stop") != 0 && strcmp(value, "skip_file") != 0)
@@ -215,6 +219,7 @@ ct_get_options(Oid foreigntableid, CtOptions *opts)
 	opts->server_name = server->servername;
 	opts->log_type = CT_DEFAULT_LOG_TYPE;
 	opts->delay_text = CT_DEFAULT_DELAY;
+	opts->use_digests = true;
 	foreach(lc, options)
 	{
 		DefElem    *def = (DefElem *) lfirst(lc);
@@ -229,6 +234,8 @@ ct_get_options(Oid foreigntableid, CtOptions *opts)
 			opts->skip_bad_files = strcmp(defGetString(def), "skip_file") == 0;
 		else if (strcmp(def->defname, "max_delivery_delay") == 0)
 			opts->delay_text = defGetString(def);
+		else if (strcmp(def->defname, "use_digests") == 0)
+			opts->use_digests = defGetBoolean(def);
 	}
 	opts->delay = ct_parse_delay(opts->delay_text);
 	if (opts->root == NULL)		/* only if the catalog was edited by hand */

@@ -428,6 +428,30 @@ ct_keep_file(const CtPrune *p, TimestampTz delivery)
 	return p == NULL || delivery_may_match(p, delivery, delivery);
 }
 
+/*
+ * Could a file's digest prune it when its delivery time does not?  Only a
+ * file that may hold records later than the upper bound on eventtime: it is
+ * kept for the late records it might hold, which its oldest time settles.
+ * (A lower bound prunes by delivery time nearly as well as by digest.)
+ */
+bool
+ct_prune_wants_digest(const CtPrune *p, TimestampTz delivery)
+{
+	return p != NULL && p->has_hi && !TIMESTAMP_IS_NOEND(p->hi) &&
+		add_sat(delivery, USECS_PER_MINUTE - 1) > p->hi;
+}
+
+/* May a file whose records' eventTimes span [oldest, newest] hold a match? */
+bool
+ct_keep_file_times(const CtPrune *p, TimestampTz oldest, TimestampTz newest)
+{
+	if (p->has_lo && (p->lo_incl ? newest < p->lo : newest <= p->lo))
+		return false;
+	if (p->has_hi && (p->hi_incl ? oldest > p->hi : oldest >= p->hi))
+		return false;
+	return true;
+}
+
 /* --- records -------------------------------------------------------------- */
 
 /* Does ct_keep_record_raw check anything? */

@@ -212,8 +212,8 @@ join_rel(const char *dir, const char *name)
 }
 
 /* Is the real path p the root or inside it? */
-static bool
-inside_root(CtTree *tree, const char *p)
+bool
+ct_tree_inside_root(const CtTree *tree, const char *p)
 {
 	size_t		rlen = strlen(tree->root);
 
@@ -261,7 +261,7 @@ entry_kind(CtTree *tree, int dfd, const char *dirrel, const char *name,
 						  NULL, NULL);
 			return ENTRY_OTHER;
 		}
-		if (!inside_root(tree, real))
+		if (!ct_tree_inside_root(tree, real))
 		{
 			free(real);
 			ct_report_bad(tree->onerr, rel, ERRCODE_INSUFFICIENT_PRIVILEGE,
@@ -308,6 +308,29 @@ name_fits(CtTree *tree, CtLevel level, const char *name)
 		default:
 			return false;
 	}
+}
+
+/*
+ * May the event file name in folder rel hold matching rows?  First by its
+ * delivery time; then, for a file delivered after the upper bound on
+ * eventtime, by the times its digest gives.
+ */
+static bool
+keep_file(CtTree *tree, const char *rel, const char *name, TimestampTz delivery)
+{
+	TimestampTz oldest;
+	TimestampTz newest;
+
+	if (!ct_keep_file(tree->prune, delivery))
+		return false;
+	if (tree->use_digests && ct_prune_wants_digest(tree->prune, delivery) &&
+		ct_digest_times(tree, rel, name, delivery, &oldest, &newest) &&
+		!ct_keep_file_times(tree->prune, oldest, newest))
+	{
+		tree->files_digest_pruned++;
+		return false;
+	}
+	return true;
 }
 
 static int
@@ -374,7 +397,7 @@ list_dir(CtTree *tree, const char *rel, CtLevel level, bool files,
 		{
 			/* a file the time conditions prune is counted, never stat()ed */
 			tree->files_listed++;
-			if (!ct_keep_file(tree->prune, f.delivery))
+			if (!keep_file(tree, rel, de->d_name, f.delivery))
 				continue;
 		}
 		if (*n == cap)
@@ -557,7 +580,7 @@ ct_tree_files(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles
 		files->name = pstrdup(tree->single_file);
 		files->size = (with_size && stat(abs, &st) == 0) ? st.st_size : -1;
 		tree->files_listed++;
-		*nfiles = ct_keep_file(tree->prune, files->delivery) ? 1 : 0;
+		*nfiles = keep_file(tree, part->dir, files->name, files->delivery) ? 1 : 0;
 		return files;
 	}
 
@@ -619,6 +642,10 @@ ct_tree_open(CtTree *tree, const CtOptions *opts, CtOnError *onerr)
 	memset(tree, 0, sizeof(CtTree));
 	tree->log_type = opts->log_type;
 	tree->onerr = onerr;
+	/* only the default tree has digests of its own */
+	tree->use_digests = opts->use_digests &&
+		strcmp(opts->log_type, CT_DEFAULT_LOG_TYPE) == 0;
+	tree->digest_generation = ct_digest_generation();
 
 	real_root = realpath(opts->root, NULL);
 	if (real_root == NULL || stat(real_root, &st) != 0 || !S_ISDIR(st.st_mode))
@@ -653,7 +680,7 @@ ct_tree_open(CtTree *tree, const CtOptions *opts, CtOnError *onerr)
 				 errmsg("location \"%s\" of foreign table \"%s\" does not exist",
 						opts->location, onerr->relname),
 				 errhint("A relative location is taken from the server's root.")));
-	if (!inside_root(tree, real_loc))
+	if (!ct_tree_inside_root(tree, real_loc))
 	{
 		free(real_loc);
 		ereport(ERROR,

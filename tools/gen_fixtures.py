@@ -1187,6 +1187,126 @@ def build_many(root):
                 f.write(gz(body))
 
 
+def build_digests(root):
+    """A mirror with CloudTrail-Digest files (OUTDIR/digests/mirror), for the digest tests.
+
+    us-east-1 of account 333344445555: 2019-06-01..03, a file every two hours (HH:05), five
+    records each, 7-35 minutes old, plus late records; hourly digests named HH+1:01:30.
+    Traps: the hour 2019-06-02 05:00 has no digest; the hour 2019-06-02 11:00 has a digest that
+    is not gzip and 13:00 one that is not a digest (both ignored with one WARNING); the file
+    2019-06-02 07:05 is listed again by a backfill digest with a wider span (the union counts);
+    the digest of 2019-06-03 19:00 understates the oldest eventTime of its file (it is trusted);
+    eu-west-1's digest folder is a link out of the root (ignored); an organization trail under
+    a key prefix has digests of its own.
+    """
+    acct = '333344445555'
+    mirror = os.path.join(root, 'mirror')
+    bucket = 'digest-test-bucket'
+
+    def record(t, name, eid, region):
+        return {'eventVersion': '1.08', 'eventTime': iso(t), 'eventSource': 'ec2.amazonaws.com',
+                'eventName': name, 'awsRegion': region, 'sourceIPAddress': '192.0.2.7',
+                'eventID': eid, 'readOnly': True, 'recipientAccountId': acct}
+
+    def write(rel, data, mtime):
+        path = os.path.join(mirror, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, 'wb') as f:
+            f.write(data)
+        os.utime(path, (mtime, mtime))
+
+    def digest_rel(base, region, end, backfill=False):
+        return '%s/CloudTrail-Digest/%s/%s/%s_CloudTrail-Digest_%s_trail_us-east-1_%s%s.json.gz' % (
+            base, region, end.strftime('%Y/%m/%d'), acct if 'o-' not in base else '666677778888',
+            region, end.strftime('%Y%m%dT%H%M%SZ'), '_backfill' if backfill else '')
+
+    def digest(base, region, start, end, logs, backfill=False):
+        obj = {'awsAccountId': acct, 'digestStartTime': iso(start), 'digestEndTime': iso(end),
+               'digestS3Bucket': bucket, 'digestS3Object': digest_rel(base, region, end, backfill),
+               'newestEventTime': max((l['newestEventTime'] for l in logs), default=None),
+               'oldestEventTime': min((l['oldestEventTime'] for l in logs), default=None),
+               'logFiles': logs}
+        return gz(enc(obj))
+
+    def entry(rel, data, oldest, newest):
+        return {'s3Bucket': bucket, 's3Object': rel, 'hashValue': hashlib.sha256(data).hexdigest(),
+                'hashAlgorithm': 'SHA-256', 'newestEventTime': iso(newest), 'oldestEventTime': iso(oldest)}
+
+    late = {  # delivery -> (eventTime, eventName) of a late record
+        T('2019-06-02 15:05'): (T('2019-06-01T10:30:00Z'), 'LateEvent'),
+        T('2019-06-03 09:05'): (T('2019-06-01T23:59:30Z'), 'LateEvent2'),
+    }
+    lying = T('2019-06-03 19:05')
+    logs_by_hour = {}
+    n = 0
+    for base, region, days in (('AWSLogs/' + acct, 'us-east-1', (1, 2, 3)),
+                               ('AWSLogs/' + acct, 'eu-west-1', (2,)),
+                               ('pfx/AWSLogs/o-digest0001/666677778888', 'eu-west-1', (2,))):
+        for day in days:
+            for hh in range(1, 24, 2):
+                if region == 'eu-west-1' and hh not in (9, 11):
+                    continue
+                d = dt.datetime(2019, 6, day, hh, 5, tzinfo=UTC)
+                recs = []
+                for k in range(1, 6):
+                    n += 1
+                    recs.append(record(d - dt.timedelta(minutes=7 * k), 'DescribeInstances',
+                                       'dddddddd-0000-4000-8000-%012d' % n, region))
+                if base.endswith(acct) and region == 'us-east-1' and d in late:
+                    n += 1
+                    recs.append(record(late[d][0], late[d][1], 'dddddddd-0000-4000-8000-%012d' % n, region))
+                if base.endswith(acct) and region == 'us-east-1' and d == lying:
+                    n += 1
+                    recs.append(record(T('2019-06-03T18:50:00Z'), 'Hidden',
+                                       'dddddddd-0000-4000-8000-%012d' % n, region))
+                acct_here = acct if base.endswith(acct) else '666677778888'
+                folder = '%s/CloudTrail/%s/%s' % (base, region, d.strftime('%Y/%m/%d'))
+                stem = '%s_CloudTrail_%s_%s' % (acct_here, region, d.strftime('%Y%m%dT%H%MZ'))
+                rel = '%s/%s_%s.json.gz' % (folder, stem, unique16(folder + stem))
+                data = gz(records_text(recs))
+                write(rel, data, d.timestamp() + 20)
+                ts = sorted(T(r['eventTime']) for r in recs)
+                oldest = ts[0] if d != lying else T('2019-06-03T18:58:00Z')
+                hour = d.replace(minute=0)
+                logs_by_hour.setdefault((base, region, hour), []).append(entry(rel, data, oldest, ts[-1]))
+
+    for base, region, days in (('AWSLogs/' + acct, 'us-east-1', (1, 2, 3)),
+                               ('pfx/AWSLogs/o-digest0001/666677778888', 'eu-west-1', (2,))):
+        for day in days:
+            for hh in range(24):
+                start = dt.datetime(2019, 6, day, hh, 0, tzinfo=UTC)
+                if region == 'us-east-1' and start == T('2019-06-02 05:00'):
+                    continue  # no digest for this hour
+                end = start + dt.timedelta(hours=1, minutes=1, seconds=30)
+                logs = logs_by_hour.get((base, region, start), [])
+                rel = digest_rel(base, region, end)
+                if region == 'us-east-1' and start == T('2019-06-02 11:00'):
+                    data = b'this is not gzip'
+                elif region == 'us-east-1' and start == T('2019-06-02 13:00'):
+                    data = gz('{"awsAccountId":"%s","note":"no logFiles here"}' % acct)
+                else:
+                    data = digest(base, region, start - dt.timedelta(minutes=58, seconds=30), end, logs)
+                write(rel, data, end.timestamp() + 60)
+                if region == 'us-east-1' and start == T('2019-06-02 07:00'):
+                    wide = [dict(logs[0], oldestEventTime='2019-06-01T12:00:00Z')]
+                    bend = end + dt.timedelta(hours=5)
+                    write(digest_rel(base, region, bend, backfill=True),
+                          digest(base, region, start, end, wide, backfill=True), bend.timestamp())
+
+    # a digest folder that links out of the root: never read
+    # (were it read, its digest would skip both of the region's files for eventtime < 11:00)
+    outside = os.path.join(root, 'outside', 'eu-west-1')
+    logs = [dict(l, oldestEventTime='2019-06-02T12:00:00Z', newestEventTime='2019-06-02T12:00:00Z')
+            for h in (9, 11) for l in logs_by_hour[('AWSLogs/' + acct, 'eu-west-1', T('2019-06-02 %02d:00' % h))]]
+    end = T('2019-06-02T12:01:30Z')
+    path = os.path.join(outside, '2019', '06', '02', os.path.basename(digest_rel('AWSLogs/' + acct, 'eu-west-1', end)))
+    os.makedirs(os.path.dirname(path))
+    with open(path, 'wb') as f:
+        f.write(digest('AWSLogs/' + acct, 'eu-west-1', end - dt.timedelta(hours=3), end, logs))
+    os.symlink('../../../../outside/eu-west-1',
+               os.path.join(mirror, 'AWSLogs', acct, 'CloudTrail-Digest', 'eu-west-1'))
+
+
 def main(argv):
     if len(argv) != 2:
         sys.stderr.write('usage: gen_fixtures.py OUTDIR\n')
@@ -1197,7 +1317,7 @@ def main(argv):
         sys.stderr.write('refusing to delete %s\n' % out)
         return 2
     if os.path.isdir(out):
-        extra = set(os.listdir(out)) - {'main', 'bad', 'types', 'real', 'many', 'faults'}
+        extra = set(os.listdir(out)) - {'main', 'bad', 'types', 'real', 'many', 'faults', 'digests'}
         if extra:
             sys.stderr.write('refusing to delete %s: it holds %s, which this tool did not write\n'
                              % (out, sorted(extra)[:5]))
@@ -1215,6 +1335,7 @@ def main(argv):
     build_real(files)
     files.write(out)
     build_many(os.path.join(out, 'many'))
+    build_digests(os.path.join(out, 'digests'))
     # a month folder with no day folders: a location there reads nothing
     os.makedirs(os.path.join(out, 'main', 'AWSLogs', A, 'CloudTrail', 'us-east-1', '2018', '10'))
     chmod_a_rX(out)
