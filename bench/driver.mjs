@@ -14,6 +14,7 @@ import pg from 'pg';
 import { spawn, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -322,6 +323,22 @@ function nameTimeEnd(f) {
   return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]) + 60000; // end of the name's minute
 }
 
+let digestSpanCache = null;
+function digestSpans() {
+  if (digestSpanCache) return digestSpanCache;
+  digestSpanCache = new Map();
+  for (const d of listFiles('AWSLogs/*/CloudTrail-Digest/*/*/*/*/*.json.gz')) {
+    const j = JSON.parse(zlib.gunzipSync(fs.readFileSync(d)).toString('utf8'));
+    for (const lf of j.logFiles || []) {
+      const name = path.basename(lf.s3Object);
+      const sp = [Date.parse(lf.oldestEventTime), Date.parse(lf.newestEventTime)];
+      const had = digestSpanCache.get(name);
+      digestSpanCache.set(name, had ? [Math.min(had[0], sp[0]), Math.max(had[1], sp[1])] : sp);
+    }
+  }
+  return digestSpanCache;
+}
+
 function prepareQueries(spec, params) {
   const sub = (s) => s && s.replace(/\{\{(\w+)\}\}/g, (_, k) => {
     if (k === 'MIRROR') return cfg.mirror;
@@ -338,6 +355,17 @@ function prepareQueries(spec, params) {
       if (q.floor.delivered_after) {
         const t = Date.parse(sub(q.floor.delivered_after));
         files = files.filter((f) => nameTimeEnd(f) > t);
+      }
+      if (q.floor.event_time_overlap) {
+        // the files holding a record in [lo, hi): by their digest's oldest and newest eventTime;
+        // a file no digest lists, by its delivery time only
+        const [lo, hi] = q.floor.event_time_overlap.map((x) => Date.parse(sub(x)));
+        const spans = digestSpans();
+        files = files.filter((f) => {
+          const sp = spans.get(path.basename(f));
+          if (!sp) return nameTimeEnd(f) > lo;
+          return sp[1] >= lo && sp[0] < hi;
+        });
       }
       out.floorFiles = files;
     }
@@ -614,7 +642,10 @@ async function bench() {
   const params = {};
   for (const [k, p] of Object.entries(spec.params || {})) {
     if (p.from !== 'max_event_time') throw new Error(`parameter ${k}: unknown source ${p.from}`);
-    params[k] = isoZ(Date.parse(maxEvent) - (p.minus_seconds || 0) * 1000);
+    let t = Date.parse(maxEvent) - (p.minus_seconds || 0) * 1000;
+    if (p.trunc === 'day') t -= t % 86400000;
+    t += (p.offset_seconds || 0) * 1000;
+    params[k] = isoZ(t);
   }
   const queries = prepareQueries(spec, params);
   log(`parameters: ${JSON.stringify(params)}`);
