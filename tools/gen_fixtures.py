@@ -3,13 +3,15 @@
 
 Usage: gen_fixtures.py OUTDIR
 
-Deletes OUTDIR (if it exists), recreates it and writes four CloudTrail mirrors
+Deletes OUTDIR (if it exists), recreates it and writes these CloudTrail mirrors
 (the layout `aws s3 sync s3://BUCKET/ DIR/` produces):
 
   OUTDIR/main   synthetic multi-account / org / prefix mirror with skip traps
   OUTDIR/bad    good, truncated-gzip and corrupt-JSON event files (on_error tests)
   OUTDIR/types  JSON type-conversion records
   OUTDIR/real   real public records (test/realdata) placed in the native layout
+  OUTDIR/many   10 000 small files (memory and cancel tests)
+  OUTDIR/digests  a mirror with CloudTrail-Digest files and their traps (digest tests)
 
 Python 3 standard library only. Output is byte-identical from run to run
 (fixed RNG seed, gzip mtime 0 and no file name in the gzip header, files written
