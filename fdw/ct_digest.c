@@ -61,6 +61,7 @@ typedef struct DigestEntry
 typedef struct DigestFolder
 {
 	char		path[MAXPGPATH];	/* hash key: absolute path of the folder */
+	bool		loaded;			/* the rest is set */
 	bool		exists;
 	struct timespec mtime;
 	ino_t		ino;
@@ -302,11 +303,6 @@ load_folder(DigestFolder *folder)
 	ListCell   *lc;
 	int			n;
 
-	folder->entries = NULL;
-	folder->nentries = 0;
-	folder->nbad = 0;
-	folder->bad = NULL;
-	folder->warned = false;
 	dir = AllocateDir(folder->path);
 	if (dir == NULL)
 		return;
@@ -376,7 +372,12 @@ get_folder(CtTree *tree, const char *rel)
 		MemoryContextMemAllocated(digest_cxt, true) > CT_DIGEST_CACHE_MAX)
 		cache_reset();
 	folder = hash_search(digest_folders, path, HASH_ENTER, &found);
-	if (found && folder->checked == tree->digest_generation)
+	if (!found)
+	{
+		folder->loaded = false;
+		folder->checked = 0;
+	}
+	if (folder->loaded && folder->checked == tree->digest_generation)
 		return folder;
 
 	exists = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
@@ -388,22 +389,27 @@ get_folder(CtTree *tree, const char *rel)
 		exists = real != NULL && ct_tree_inside_root(tree, real);
 		free(real);
 	}
-	if (!found || exists != folder->exists ||
+	if (!folder->loaded || exists != folder->exists ||
 		(exists && (st.st_ino != folder->ino ||
 					st.st_mtim.tv_sec != folder->mtime.tv_sec ||
 					st.st_mtim.tv_nsec != folder->mtime.tv_nsec)))
 	{
-		folder->exists = exists;
+		/* not loaded until it is: an error (a cancel) in between loads it again */
+		folder->loaded = false;
 		folder->entries = NULL;
 		folder->nentries = 0;
 		folder->nbad = 0;
 		folder->bad = NULL;
+		folder->warned = false;
+		if (exists)
+			load_folder(folder);
+		folder->exists = exists;
 		if (exists)
 		{
 			folder->ino = st.st_ino;
 			folder->mtime = st.st_mtim;
-			load_folder(folder);
 		}
+		folder->loaded = true;
 	}
 	folder->checked = tree->digest_generation;
 
