@@ -236,7 +236,8 @@ find_time_column(CtPlanInfo *fpinfo, Oid foreigntableid)
 	{
 		CtCond	   *c = lfirst(lc);
 
-		if (c->target == CT_TARGET_EVENTTIME && c->key.npath == 1 &&
+		if ((c->target == CT_TARGET_EVENTTIME || c->target == CT_TARGET_EVENTDAY) &&
+			c->key.npath == 1 &&
 			pg_strcasecmp(c->key.path[0], "eventTime") == 0 &&
 			(c->key.first_ci || strcmp(c->key.path[0], "eventTime") == 0))
 			fpinfo->time_not_null = true;
@@ -670,7 +671,7 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		CtCond	   *c = lfirst(lc);
 
 		labels = lappend(labels, c->label);
-		if (c->target == CT_TARGET_EVENTTIME)
+		if (c->target == CT_TARGET_EVENTTIME || c->target == CT_TARGET_EVENTDAY)
 			has_time = true;
 	}
 

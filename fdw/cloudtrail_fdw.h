@@ -32,6 +32,8 @@
 #define F_TIMESTAMPTZ_LE 1155
 #define F_TIMESTAMPTZ_GE 1156
 #define F_TIMESTAMPTZ_GT 1157
+/* date(timestamptz), whose prosrc is timestamptz_date */
+#define F_DATE_TIMESTAMPTZ 1178
 #endif
 
 #define CT_DEFAULT_LOG_TYPE		"CloudTrail"
@@ -92,6 +94,8 @@ extern bool ct_may_see_paths(void);
 typedef enum CtTarget
 {
 	CT_TARGET_EVENTTIME,		/* the record's eventTime */
+	CT_TARGET_EVENTDAY,			/* its date in the session's time zone
+								 * (eventtime::date), against a date */
 	CT_TARGET_STRING,			/* a key path holding a string */
 	CT_TARGET_ACCOUNT,			/* the rest are parts of the path */
 	CT_TARGET_REGION,

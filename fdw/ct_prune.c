@@ -22,6 +22,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "pgtime.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
@@ -164,6 +165,53 @@ time_value(const CtCond *c, Datum value)
 }
 
 /*
+ * Where the local dates d and d + 1 begin, for eventtime::date conditions:
+ * the instants PostgreSQL's date-to-timestamptz conversion gives, and a
+ * margin to widen the range by.  In a time zone with daylight saving time a
+ * date can begin before that instant (where local midnight repeats), so the
+ * margin there is 3 hours, more than any DST shift; in UTC or another fixed
+ * offset it is 0.  The rows are filtered by the clause itself, so a wider
+ * range only costs reading.
+ */
+static void
+day_starts(DateADT d, TimestampTz *start, TimestampTz *next, int64 *margin)
+{
+	int			overflow = 0;
+	long int	gmtoff;
+
+	*margin = pg_get_timezone_offset(session_timezone, &gmtoff) ? 0 : 3 * USECS_PER_HOUR;
+	if (DATE_NOT_FINITE(d))
+	{
+		/* eventtime::date is finite: after -infinity, before infinity */
+		if (DATE_IS_NOBEGIN(d))
+			TIMESTAMP_NOBEGIN(*start);
+		else
+			TIMESTAMP_NOEND(*start);
+		*next = *start;
+		return;
+	}
+	*start = date2timestamptz_opt_overflow(d, &overflow);
+	if (overflow > 0)
+		TIMESTAMP_NOEND(*start);
+	overflow = 0;
+	*next = date2timestamptz_opt_overflow(d + 1, &overflow);
+	if (overflow > 0)
+		TIMESTAMP_NOEND(*next);
+}
+
+static TimestampTz
+earlier(TimestampTz t, int64 margin)
+{
+	return TIMESTAMP_NOT_FINITE(t) || t - MIN_TIMESTAMP < margin ? t : t - margin;
+}
+
+static TimestampTz
+later(TimestampTz t, int64 margin)
+{
+	return TIMESTAMP_NOT_FINITE(t) || END_TIMESTAMP - t <= margin ? t : t + margin;
+}
+
+/*
  * A key that must hold a non-null value.  In a record without a backslash the
  * path's last key is written as "name" (the first key in any letter case, if
  * the column matches it so), so a record without those bytes lacks it.
@@ -230,6 +278,25 @@ ct_prune_add(CtPrune *p, const CtCond *c, Datum value, bool isnull)
 					set_lo(&p->has_lo, &p->lo, &p->lo_incl, t, c->op != CT_OP_GT);
 				if (c->op == CT_OP_LT || c->op == CT_OP_LE || c->op == CT_OP_EQ)
 					set_hi(&p->has_hi, &p->hi, &p->hi_incl, t, c->op != CT_OP_LT);
+				break;
+			}
+		case CT_TARGET_EVENTDAY:
+			{
+				TimestampTz start,
+							next;
+				int64		margin;
+
+				/* local date = d: [start of d, start of d + 1); and so on */
+				day_starts(DatumGetDateADT(value), &start, &next, &margin);
+				p->time_key = c->key;
+				if (c->op == CT_OP_EQ || c->op == CT_OP_GE)
+					set_lo(&p->has_lo, &p->lo, &p->lo_incl, earlier(start, margin), true);
+				if (c->op == CT_OP_GT)
+					set_lo(&p->has_lo, &p->lo, &p->lo_incl, earlier(next, margin), true);
+				if (c->op == CT_OP_EQ || c->op == CT_OP_LE)
+					set_hi(&p->has_hi, &p->hi, &p->hi_incl, later(next, margin), false);
+				if (c->op == CT_OP_LT)
+					set_hi(&p->has_hi, &p->hi, &p->hi_incl, later(start, margin), false);
 				break;
 			}
 		case CT_TARGET_DELIVERY_DATE:

@@ -385,6 +385,74 @@ pieces_array(List *pieces)
 							  false, false);
 }
 
+/*
+ * eventtime::date (or date(eventtime)) on a column reading eventTime.  The
+ * comparison is pushed as the range of instants whose local date compares
+ * so (ct_prune.c); the clause itself stays the filter, as every clause does.
+ */
+static bool
+describe_event_day(ExtractContext *cx, Expr *e, CtColumnMap *map, char **label)
+{
+	FuncExpr   *f = (FuncExpr *) strip_relabel(e);
+	Oid			coltype;
+	CtTarget	target;
+
+	if (!IsA(f, FuncExpr) || f->funcid != F_DATE_TIMESTAMPTZ || list_length(f->args) != 1)
+		return false;
+	if (!describe_column(cx, linitial(f->args), map, &coltype, label) ||
+		!column_target(map, coltype, TIMESTAMPTZOID, &target) ||
+		target != CT_TARGET_EVENTTIME)
+		return false;
+	*label = psprintf("%s::date", *label);
+	return true;
+}
+
+static bool
+date_comparison_op(Oid funcid, CtOp *op)
+{
+	switch (funcid)
+	{
+		case F_DATE_EQ:
+			*op = CT_OP_EQ;
+			return true;
+		case F_DATE_LT:
+			*op = CT_OP_LT;
+			return true;
+		case F_DATE_LE:
+			*op = CT_OP_LE;
+			return true;
+		case F_DATE_GT:
+			*op = CT_OP_GT;
+			return true;
+		case F_DATE_GE:
+			*op = CT_OP_GE;
+			return true;
+		default:
+			return false;
+	}
+}
+
+/* eventtime::date compared with a date value; false if op is not that. */
+static bool
+classify_event_day(ExtractContext *cx, OpExpr *op)
+{
+	Expr	   *left = linitial(op->args);
+	Expr	   *right = lsecond(op->args);
+	CtColumnMap map;
+	char	   *label;
+	CtOp		ctop;
+
+	if (!date_comparison_op(op->opfuncid, &ctop))
+		return false;
+	if (describe_event_day(cx, left, &map, &label) && is_value_expr(right))
+		add_cond(cx, CT_TARGET_EVENTDAY, ctop, &map, right, label, deparse_value(cx, right));
+	else if (describe_event_day(cx, right, &map, &label) && is_value_expr(left))
+		add_cond(cx, CT_TARGET_EVENTDAY, commute(ctop), &map, left, label, deparse_value(cx, left));
+	else
+		return false;
+	return true;
+}
+
 static void
 classify_opexpr(ExtractContext *cx, OpExpr *op)
 {
@@ -399,7 +467,7 @@ classify_opexpr(ExtractContext *cx, OpExpr *op)
 	CtOp		ctop;
 	bool		swapped = false;
 
-	if (list_length(op->args) != 2)
+	if (list_length(op->args) != 2 || classify_event_day(cx, op))
 		return;
 	left = linitial(op->args);
 	right = lsecond(op->args);
@@ -632,6 +700,8 @@ ct_clause_prunes_files(List *conds, RestrictInfo *rinfo)
 			return true;
 		if (c->target == CT_TARGET_EVENTTIME && c->op != CT_OP_EQ && c->op != CT_OP_IN)
 			return true;
+		if (c->target == CT_TARGET_EVENTDAY)
+			return true;		/* a range of a day or more */
 	}
 	return false;
 }

@@ -90,6 +90,44 @@ SELECT both_ways(q) FROM (VALUES
   ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime > date '1000000-01-01'$$)) v(q);
 SET timezone = 'UTC';
 
+-- eventtime::date (or date(eventtime)) against a date: pushed as the
+-- instants of those local dates, exact in UTC and other fixed offsets; in a
+-- time zone with daylight saving time widened by 3 hours each way (a local
+-- midnight can repeat), the clause itself filtering the rows
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventtime::date = '2018-11-14'$$);
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE date(eventtime) < '2018-11-14'$$);
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE '2018-11-14' < eventtime::date$$);
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventtime::date >= current_date - 100000$$);
+SELECT eventtime, eventname, delivery_time FROM cloudtrail_logs
+ WHERE eventtime::date = '2018-11-13' AND delivery_date = '2018-11-14' ORDER BY eventtime DESC LIMIT 2;
+CREATE FUNCTION day_cases() RETURNS TABLE (condition text, result text) LANGUAGE sql AS $f$
+  SELECT c, both_ways('SELECT eventid FROM cloudtrail_logs WHERE ' || c) FROM (VALUES
+    ($$eventtime::date = '2018-11-14'$$),
+    ($$eventtime::date = '2018-11-13'$$),
+    ($$eventtime::date < '2018-11-14'$$),
+    ($$eventtime::date <= '2018-11-14'$$),
+    ($$eventtime::date > '2018-11-14'$$),
+    ($$eventtime::date >= '2018-11-15'$$),
+    ($$date '2018-11-14' > date(eventtime)$$),
+    ($$eventtime::date BETWEEN '2018-11-13' AND '2018-11-14'$$),
+    ($$eventtime::date IN ('2018-11-13', '2018-11-15')$$),
+    ($$eventtime::date = 'infinity' OR eventtime::date = '-infinity'$$),
+    ($$eventtime::date < 'infinity' AND eventtime::date > '-infinity'$$),
+    ($$eventtime::date <= '-infinity'$$),
+    ($$eventtime::date >= '5874897-12-31'$$),
+    ($$eventtime::date < '4713-01-01 BC'$$)) v(c) $f$;
+SELECT * FROM day_cases();
+SET timezone = 'America/New_York';
+SELECT * FROM day_cases();
+SET timezone = 'Asia/Kolkata';
+SELECT * FROM day_cases();
+SET timezone = 'America/New_York';
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventtime::date = '2018-11-14'$$);
+SET timezone = 'Etc/GMT-5';
+SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventtime::date = '2018-11-14'$$);
+SET timezone = 'UTC';
+DROP FUNCTION day_cases();
+
 -- upper bounds assume delivery within max_delivery_delay, by default 31 days
 -- (CloudTrail retries for 30): the record of 2018-11-13 10:00 delivered 27
 -- hours late is found, and no file of this 3-day mirror is pruned by the bound
@@ -182,7 +220,7 @@ SELECT scan_counts($$SELECT * FROM cloudtrail_logs WHERE eventname = '42'$$);
 -- what is not pushed stays a local filter
 SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT * FROM cloudtrail_logs
  WHERE eventname ILIKE 'consolelogin' AND errormessage <> '' AND awsregion <> 'us-east-1'
-   AND eventtime::date > '2018-11-14' AND eventname NOT LIKE '%Login'$$);
+   AND date_trunc('day', eventtime) > '2018-11-14' AND eventname NOT LIKE '%Login'$$);
 
 -- parameters: generic plans prune at run time, and again on every rescan
 PREPARE logins(timestamptz, text) AS
