@@ -48,8 +48,11 @@
 #define CT_DIGEST_MAX_IN	((size_t) 16 * 1024 * 1024)
 #define CT_DIGEST_MAX_OUT	((size_t) 256 * 1024 * 1024)
 
-/* The cache starts over when it holds more than this. */
-#define CT_DIGEST_CACHE_MAX ((Size) 64 * 1024 * 1024)
+/*
+ * The cache starts over when it holds more than this: about 100 bytes a log
+ * file, so some 300 000 files.
+ */
+#define CT_DIGEST_CACHE_MAX ((Size) 32 * 1024 * 1024)
 
 typedef struct DigestEntry
 {
@@ -302,6 +305,8 @@ load_folder(DigestFolder *folder)
 	List	   *entries = NIL;
 	ListCell   *lc;
 	int			n;
+	size_t		names_len = 0;
+	char	   *names;
 
 	dir = AllocateDir(folder->path);
 	if (dir == NULL)
@@ -339,17 +344,23 @@ load_folder(DigestFolder *folder)
 	}
 	FreeDir(dir);
 
-	/* keep the entries, sorted by name, in the cache */
+	/* keep the entries, sorted by name, in the cache: names in one block */
 	n = list_length(entries);
+	foreach(lc, entries)
+		names_len += strlen(((DigestEntry *) lfirst(lc))->name) + 1;
 	folder->entries = MemoryContextAlloc(digest_cxt, Max(n, 1) * sizeof(DigestEntry));
+	names = MemoryContextAlloc(digest_cxt, Max(names_len, 1));
 	foreach(lc, entries)
 	{
 		DigestEntry *e = lfirst(lc);
+		size_t		len = strlen(e->name) + 1;
 
-		folder->entries[folder->nentries].name = MemoryContextStrdup(digest_cxt, e->name);
+		memcpy(names, e->name, len);
+		folder->entries[folder->nentries].name = names;
 		folder->entries[folder->nentries].oldest = e->oldest;
 		folder->entries[folder->nentries].newest = e->newest;
 		folder->nentries++;
+		names += len;
 	}
 	qsort(folder->entries, n, sizeof(DigestEntry), entry_cmp);
 	MemoryContextSwitchTo(old);
