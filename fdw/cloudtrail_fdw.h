@@ -32,9 +32,12 @@
 #define F_TIMESTAMPTZ_LE 1155
 #define F_TIMESTAMPTZ_GE 1156
 #define F_TIMESTAMPTZ_GT 1157
-/* date(timestamptz), whose prosrc is timestamptz_date */
-#define F_DATE_TIMESTAMPTZ 1178
 #endif
+/*
+ * date(timestamptz), the cast of eventtime::date: F_DATE_TIMESTAMPTZ from 14
+ * on, but before 14 that name is another function's (prosrc naming)
+ */
+#define CT_F_DATE_OF_TIMESTAMPTZ 1178
 
 #define CT_DEFAULT_LOG_TYPE		"CloudTrail"
 #define CT_INSIGHT_LOG_TYPE		"CloudTrail-Insight"

@@ -397,7 +397,7 @@ describe_event_day(ExtractContext *cx, Expr *e, CtColumnMap *map, char **label)
 	Oid			coltype;
 	CtTarget	target;
 
-	if (!IsA(f, FuncExpr) || f->funcid != F_DATE_TIMESTAMPTZ || list_length(f->args) != 1)
+	if (!IsA(f, FuncExpr) || f->funcid != CT_F_DATE_OF_TIMESTAMPTZ || list_length(f->args) != 1)
 		return false;
 	if (!describe_column(cx, linitial(f->args), map, &coltype, label) ||
 		!column_target(map, coltype, TIMESTAMPTZOID, &target) ||
