@@ -18,7 +18,7 @@ import zlib from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDuckDB } from './duckdb.mjs';
+import { openDuckDB, layoutGlobs } from './duckdb.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const env = process.env;
@@ -327,7 +327,7 @@ let digestSpanCache = null;
 function digestSpans() {
   if (digestSpanCache) return digestSpanCache;
   digestSpanCache = new Map();
-  for (const d of listFiles('AWSLogs/*/CloudTrail-Digest/*/*/*/*/*.json.gz')) {
+  for (const d of layoutGlobs(cfg.mirror, 'CloudTrail-Digest').flatMap(listFiles)) {
     const j = JSON.parse(zlib.gunzipSync(fs.readFileSync(d)).toString('utf8'));
     for (const lf of j.logFiles || []) {
       const name = path.basename(lf.s3Object);
@@ -418,7 +418,7 @@ async function loadPgCopy(admin) {
   // One line per file: its path, \x02, its JSON text with the (structural) newlines removed.
   // Valid JSON holds no raw control characters inside strings, so \x01 (quote) and \x02
   // (delimiter) never occur in it and CSV mode takes every byte, backslashes too, as it is.
-  const copyCmd = `cd ${shq(cfg.mirror)} && for f in AWSLogs/*/CloudTrail/*/*/*/*/*.json.gz; do printf '%s\\002' "$f"; zcat -- "$f" | tr -d '\\n'; printf '\\n'; done | psql -X -q -v ON_ERROR_STOP=1 -d ctcopy -c "\\copy ct_files (log_file, doc) FROM STDIN WITH (FORMAT csv, QUOTE e'\\x01', DELIMITER e'\\x02')"`;
+  const copyCmd = `cd ${shq(cfg.mirror)} && shopt -s nullglob && for f in ${layoutGlobs(cfg.mirror).join(' ')}; do printf '%s\\002' "$f"; zcat -- "$f" | tr -d '\\n'; printf '\\n'; done | psql -X -q -v ON_ERROR_STOP=1 -d ctcopy -c "\\copy ct_files (log_file, doc) FROM STDIN WITH (FORMAT csv, QUOTE e'\\x01', DELIMITER e'\\x02')"`;
   const r = await runProcess('bash', ['-o', 'pipefail', '-c', copyCmd]);
   if (r.code !== 0) throw new Error(`pg_copy load failed: ${r.stderr}`);
   load.copy_files_s = (Date.now() - t0) / 1000;

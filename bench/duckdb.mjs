@@ -5,6 +5,16 @@
 // As a module: `const db = await openDuckDB(mirror); await db.run(sql)`.
 // Stand-alone:  node bench/duckdb.mjs [MIRROR] "SQL"     (prints the rows as JSON lines)
 import { DuckDBInstance } from '@duckdb/node-api';
+import { execFileSync } from 'node:child_process';
+
+// The event files' globs under the root, relative to it: accounts directly under AWSLogs, and, where
+// the mirror has an organization trail, accounts under AWSLogs/o-ORGID (only globs matching a file:
+// read_json fails on an empty one).  sub is the tree: CloudTrail, or CloudTrail-Digest.
+export function layoutGlobs(root, sub = 'CloudTrail') {
+  const candidates = [`AWSLogs/*/${sub}/*/*/*/*/*.json.gz`, `AWSLogs/o-*/*/${sub}/*/*/*/*/*.json.gz`];
+  return candidates.filter((g) => execFileSync('bash', ['-c',
+    `cd "$1" && shopt -s nullglob && for f in ${g}; do echo 1; break; done`, 'bash', root]).toString().trim() === '1');
+}
 
 // Every top-level record key the FDW has a column for.  JSON for objects (kept as the JSON text),
 // BOOLEAN for JSON booleans; sessionCredentialFromConsole is the string "true" in CloudTrail.
@@ -20,7 +30,8 @@ export const RECORD_STRUCT = `STRUCT(
 
 export function viewSQL(mirror) {
   const root = mirror.replace(/\/+$/, '');
-  const glob = `${root}/AWSLogs/*/CloudTrail/*/*/*/*/*.json.gz`;
+  let globs = layoutGlobs(root).map((g) => `${root}/${g}`);
+  if (globs.length === 0) globs = [`${root}/AWSLogs/*/CloudTrail/*/*/*/*/*.json.gz`];
   const q = (s) => s.replace(/'/g, "''");
   // The path columns come from the file name, as the FDW's do.  log_file is relative to the root.
   return `
@@ -65,7 +76,7 @@ SELECT
   substr(filename, ${root.length + 2}) AS log_file
 FROM (
   SELECT unnest(Records) AS r, filename
-  FROM read_json('${q(glob)}',
+  FROM read_json([${globs.map((g) => `'${q(g)}'`).join(', ')}],
                  format = 'auto',
                  columns = {'Records': '${RECORD_STRUCT.replace(/\s+/g, ' ')}[]'},
                  filename = true,
