@@ -95,6 +95,14 @@ SELECT eventtime, eventname FROM cloudtrail_logs WHERE eventtime < '2019-06-02 0
 SELECT explain_lines($$SELECT eventtime, eventname FROM cloudtrail_logs WHERE eventtime < '2019-06-02 00:00' ORDER BY eventtime DESC LIMIT 3$$,
                      '(Scan Order|Files)');
 
+-- and give what a full scan and a Sort give, for windows and limits across
+-- the late records and their ties (digests on in both)
+SELECT l, hi, two_ways(format('SELECT eventtime, eventid FROM cloudtrail_logs WHERE eventtime < %L ORDER BY eventtime DESC, eventid DESC LIMIT %s', hi, l),
+                       'cloudtrail_fdw.enable_sorted_scan', 'on', 'off', true, 'Scan Order')
+  FROM (VALUES (1), (3), (8), (40)) n(l),
+       (VALUES ('2019-06-01 11:00'), ('2019-06-02 00:00'), ('2019-06-02 05:30'), ('2019-06-03 10:00')) h(hi)
+ ORDER BY hi, l;
+
 -- EXPLAIN in a structured format always names the count
 SELECT regexp_replace(x, '^\s+', '') FROM
   explain_filter($$EXPLAIN (COSTS OFF, FORMAT YAML) SELECT * FROM cloudtrail_logs WHERE eventtime < '2019-06-01 12:00'$$) l,
