@@ -285,7 +285,12 @@ parse_digest(const char *json, size_t len, List **entries, const char **reason)
 				time_member(&f, "oldestEventTime", &conv, &e->oldest) &&
 				time_member(&f, "newestEventTime", &conv, &e->newest) &&
 				e->oldest <= e->newest)
+			{
+				/* whole seconds, as eventTime is written: to the end of newest's */
+				if (e->newest % USECS_PER_SEC == 0)
+					e->newest += USECS_PER_SEC - 1;
 				*entries = lappend(*entries, e);
+			}
 		}
 		p = ct_json_skip_ws(f.p + f.len, end);
 		if (p < end && *p == ',')
