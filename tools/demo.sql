@@ -45,6 +45,10 @@ SELECT useridentity->>'type' AS identity_type, count(*) FROM cloudtrail_logs
  WHERE region = 'us-east-1' AND delivery_date = '2018-11-14' AND eventtime >= date '2018-11-14'
  GROUP BY 1;
 
+\echo '== one day of event time: files delivered after it are skipped when their digest shows nothing that old'
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT eventname, count(*) FROM cloudtrail_logs WHERE eventtime::date = '2018-11-13' GROUP BY 1;
+
 \echo '== narrowing the scan like Athena''s LOCATION: one account and region'
 CREATE FOREIGN TABLE eu_logs (eventtime timestamptz, eventname text, errorcode text)
   SERVER trail OPTIONS (location 'AWSLogs/111122223333/CloudTrail/eu-west-1');
