@@ -1195,7 +1195,10 @@ def build_digests(root):
     us-east-1 of account 333344445555: 2019-06-01..03, a file every two hours (HH:05), five
     records each, 7-35 minutes old, plus late records; hourly digests named HH+1:01:30.
     Traps: the hour 2019-06-02 05:00 has no digest; the hour 2019-06-02 11:00 has a digest that
-    is not gzip and 13:00 one that is not a digest (both ignored with one WARNING); the file
+    is not gzip and 13:00 one that is not a digest (both ignored with one WARNING); the entries of
+    19:00 that day have a time that is not one and an s3Object that is not a string, the entry of
+    21:00 its times swapped (all ignored: those files are read), that of 23:00 an s3Object
+    without folders (still used); the file
     2019-06-02 07:05 is listed again by a backfill digest with a wider span (the union counts);
     the digest of 2019-06-03 19:00 understates the oldest eventTime of its file (it is trusted);
     eu-west-1's digest folder is a link out of the root (ignored); an organization trail under
@@ -1287,6 +1290,16 @@ def build_digests(root):
                 elif region == 'us-east-1' and start == T('2019-06-02 13:00'):
                     data = gz('{"awsAccountId":"%s","note":"no logFiles here"}' % acct)
                 else:
+                    if region == 'us-east-1' and start == T('2019-06-02 19:00'):
+                        # entries that say nothing usable: their files are read
+                        logs = [dict(logs[0], oldestEventTime='yesterday'),
+                                dict(logs[0], s3Object=42)]
+                    elif region == 'us-east-1' and start == T('2019-06-02 21:00'):
+                        logs = [dict(logs[0], oldestEventTime=logs[0]['newestEventTime'],
+                                     newestEventTime=logs[0]['oldestEventTime'])]
+                    elif region == 'us-east-1' and start == T('2019-06-02 23:00'):
+                        # a key without folders still names the file
+                        logs = [dict(logs[0], s3Object=logs[0]['s3Object'].rsplit('/', 1)[1])]
                     data = digest(base, region, start - dt.timedelta(minutes=58, seconds=30), end, logs)
                 write(rel, data, end.timestamp() + 60)
                 if region == 'us-east-1' and start == T('2019-06-02 07:00'):
