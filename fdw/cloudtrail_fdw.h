@@ -188,6 +188,9 @@ typedef struct CtFile
 	TimestampTz delivery;		/* time in the file name (start of the minute) */
 	int64		size;			/* bytes, or -1 when not asked for */
 	bool		gzip;
+	bool		span_known;		/* its digest's times were looked up: */
+	TimestampTz oldest;			/* its records' eventTimes, as the digest */
+	TimestampTz newest;			/* gives them */
 } CtFile;
 
 typedef struct CtTree
@@ -276,7 +279,8 @@ extern bool ct_prune_wants_digest(const CtPrune *p, TimestampTz delivery);
 extern bool ct_keep_file_times(const CtPrune *p, TimestampTz oldest, TimestampTz newest);
 extern bool ct_prune_has_raw(const CtPrune *p);
 extern bool ct_keep_record_raw(const CtPrune *p, const char *rec, size_t len);
-extern bool ct_keep_record(const CtPrune *p, const CtRecord *rec);
+extern bool ct_keep_record(const CtPrune *p, const CtRecord *rec,
+							bool *has_time, TimestampTz *time);
 extern char *ct_time_window_string(const CtPrune *p);
 extern int64 ct_parse_delay(const char *value);
 

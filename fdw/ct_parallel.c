@@ -39,6 +39,9 @@ typedef struct SharedFile
 	uint32		name;
 	TimestampTz delivery;
 	bool		gzip;
+	bool		span_known;		/* see CtFile */
+	TimestampTz oldest;
+	TimestampTz newest;
 } SharedFile;
 
 struct CtShared
@@ -120,6 +123,9 @@ add_partition(const CtPartition *p, const CtFile *files, int n, void *arg)
 		b->files[b->nfiles].name = add_string(&b->pool, files[i].name);
 		b->files[b->nfiles].delivery = files[i].delivery;
 		b->files[b->nfiles].gzip = files[i].gzip;
+		b->files[b->nfiles].span_known = files[i].span_known;
+		b->files[b->nfiles].oldest = files[i].oldest;
+		b->files[b->nfiles].newest = files[i].newest;
 		b->nfiles++;
 	}
 	b->nparts++;
@@ -235,6 +241,9 @@ ct_shared_claim(CtShared *sh, CtPartition *part, CtFile *file)
 	file->delivery = f->delivery;
 	file->gzip = f->gzip;
 	file->size = -1;
+	file->span_known = f->span_known;
+	file->oldest = f->oldest;
+	file->newest = f->newest;
 	return true;
 }
 

@@ -587,14 +587,16 @@ non_null_value(const CtRecord *rec, const CtColumnMap *key, CtValue *v)
 /*
  * After the record is indexed, before its columns are converted: false if a
  * condition is certainly false.  Values that are not plain strings are left
- * to the local filter.
+ * to the local filter.  With a time window, *time is the record's eventTime
+ * (if it was read: *has_time).
  */
 bool
-ct_keep_record(const CtPrune *p, const CtRecord *rec)
+ct_keep_record(const CtPrune *p, const CtRecord *rec, bool *has_time, TimestampTz *time)
 {
 	ListCell   *lc;
 	CtValue		v;
 
+	*has_time = false;
 	foreach(lc, p->strings)
 	{
 		CtStrCond  *sc = lfirst(lc);
@@ -625,6 +627,8 @@ ct_keep_record(const CtPrune *p, const CtRecord *rec)
 		if (!ct_convert_value(&conv, &v, &d, &err))
 			return true;		/* the conversion reports it */
 		t = DatumGetTimestampTz(d);
+		*has_time = true;
+		*time = t;
 		if (p->has_lo && (p->lo_incl ? t < p->lo : t <= p->lo))
 			return false;
 		if (p->has_hi && (p->hi_incl ? t > p->hi : t >= p->hi))

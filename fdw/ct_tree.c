@@ -51,6 +51,9 @@ typedef struct DirEntry
 	unsigned char d_type;
 	EntryKind	kind;
 	int64		size;
+	bool		span_known;		/* see CtFile */
+	TimestampTz oldest;
+	TimestampTz newest;
 } DirEntry;
 
 static bool
@@ -313,22 +316,25 @@ name_fits(CtTree *tree, CtLevel level, const char *name)
 /*
  * May the event file name in folder rel hold matching rows?  First by its
  * delivery time; then, for a file delivered after the upper bound on
- * eventtime, by the times its digest gives.
+ * eventtime, by the times its digest gives (kept in *f, for the scan to
+ * check them against the records it reads).
  */
 static bool
-keep_file(CtTree *tree, const char *rel, const char *name, TimestampTz delivery)
+keep_file(CtTree *tree, const char *rel, const char *name, TimestampTz delivery,
+		  DirEntry *f)
 {
-	TimestampTz oldest;
-	TimestampTz newest;
-
+	f->span_known = false;
 	if (!ct_keep_file(tree->prune, delivery))
 		return false;
 	if (tree->use_digests && ct_prune_wants_digest(tree->prune, delivery) &&
-		ct_digest_times(tree, rel, name, delivery, &oldest, &newest) &&
-		!ct_keep_file_times(tree->prune, oldest, newest))
+		ct_digest_times(tree, rel, name, delivery, &f->oldest, &f->newest))
 	{
-		tree->files_digest_pruned++;
-		return false;
+		if (!ct_keep_file_times(tree->prune, f->oldest, f->newest))
+		{
+			tree->files_digest_pruned++;
+			return false;
+		}
+		f->span_known = true;
 	}
 	return true;
 }
@@ -373,6 +379,7 @@ list_dir(CtTree *tree, const char *rel, CtLevel level, bool files,
 	for (;;)
 	{
 		CtFile		f;
+		DirEntry	span;
 
 		CHECK_FOR_INTERRUPTS();
 		errno = 0;
@@ -397,7 +404,7 @@ list_dir(CtTree *tree, const char *rel, CtLevel level, bool files,
 		{
 			/* a file the time conditions prune is counted, never stat()ed */
 			tree->files_listed++;
-			if (!keep_file(tree, rel, de->d_name, f.delivery))
+			if (!keep_file(tree, rel, de->d_name, f.delivery, &span))
 				continue;
 		}
 		if (*n == cap)
@@ -405,6 +412,8 @@ list_dir(CtTree *tree, const char *rel, CtLevel level, bool files,
 			cap *= 2;
 			entries = repalloc(entries, cap * sizeof(DirEntry));
 		}
+		if (files)
+			entries[*n] = span;
 		entries[*n].name = pstrdup(de->d_name);
 		entries[*n].d_type = de->d_type;
 		(*n)++;
@@ -574,13 +583,17 @@ ct_tree_files(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles
 	{
 		char	   *abs = psprintf("%s/%s/%s", tree->root, part->dir, tree->single_file);
 		struct stat st;
+		DirEntry	span;
 
 		files = palloc(sizeof(CtFile));
 		parse_file_name(tree->single_file, files);
 		files->name = pstrdup(tree->single_file);
 		files->size = (with_size && stat(abs, &st) == 0) ? st.st_size : -1;
 		tree->files_listed++;
-		*nfiles = keep_file(tree, part->dir, files->name, files->delivery) ? 1 : 0;
+		*nfiles = keep_file(tree, part->dir, files->name, files->delivery, &span) ? 1 : 0;
+		files->span_known = span.span_known;
+		files->oldest = span.oldest;
+		files->newest = span.newest;
 		return files;
 	}
 
@@ -591,6 +604,9 @@ ct_tree_files(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles
 		parse_file_name(entries[i].name, &files[i]);
 		files[i].name = entries[i].name;
 		files[i].size = entries[i].size;
+		files[i].span_known = entries[i].span_known;
+		files[i].oldest = entries[i].oldest;
+		files[i].newest = entries[i].newest;
 	}
 	*nfiles = n;
 	return files;
