@@ -19,10 +19,10 @@
 #include "catalog/pg_type.h"
 #include "mb/pg_wchar.h"
 #include "nodes/nodeFuncs.h"
+#include "pgtime.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
-#include "pgtime.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 

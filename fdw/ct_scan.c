@@ -713,7 +713,6 @@ check_field_base(CtScan *scan, const CtColumn *col, const char *p, size_t len,
 	return false;
 }
 
-/* Fills values/nulls from one record; false (err set) if a value does not fit. */
 /*
  * A record of a file kept by its digest's times lies outside them: the digest
  * does not describe the file, so files skipped by their digests in this scan
@@ -735,6 +734,7 @@ digest_misstates(CtScan *scan, TimestampTz t)
 			 errhint("Set the foreign table option use_digests to 'off' to read this mirror without its digests.")));
 }
 
+/* Fills values/nulls from one record; false (err set) if a value does not fit. */
 static bool
 convert_record(CtScan *scan, const char *p, size_t len, Datum *values,
 			   bool *nulls, CtError *err)
