@@ -787,6 +787,9 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 			ExplainPropertyInteger("Rows Held at Most", NULL, stats->rows_held_max, es);
 		if (stats->bad_files > 0 || es->format != EXPLAIN_FORMAT_TEXT)
 			ExplainPropertyInteger("Bad Files Skipped", NULL, stats->bad_files, es);
+		if (stats->files_digest_skipped > 0 || es->format != EXPLAIN_FORMAT_TEXT)
+			ExplainPropertyInteger("Files Skipped by Digests at Run Time", NULL,
+								   stats->files_digest_skipped, es);
 	}
 }
 

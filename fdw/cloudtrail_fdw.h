@@ -360,6 +360,8 @@ typedef struct CtScanStats
 	int64		rows;			/* rows returned */
 	int64		rows_held_max;	/* sorted scan: most rows held at once */
 	int64		bad_files;		/* files skipped by on_error */
+	int64		files_digest_skipped;	/* files the listing skipped by their
+										 * digests' times */
 } CtScanStats;
 
 /* every CtScanStats field is an int64 counter: the parallel code sums them */

@@ -191,6 +191,9 @@ ct_shared_build(Relation rel, CtPrune *prune, bool newest_first, CtShared **shar
 	pg_atomic_init_u32(&sh->next_file, 0);
 	for (int i = 0; i < CT_NSTATS; i++)
 		pg_atomic_init_u64(&sh->stats[i], 0);
+	/* the listing is the leader's, once: its count goes in with the others' */
+	pg_atomic_init_u64(&sh->stats[offsetof(CtScanStats, files_digest_skipped) / sizeof(int64)],
+					   tree.files_digest_pruned);
 	sh->nparts = b.nparts;
 	sh->nfiles = b.nfiles;
 	sh->files_off = MAXALIGN(sizeof(SharedPart) * b.nparts);

@@ -1120,5 +1120,6 @@ ct_scan_stats(CtScan *scan)
 {
 	/* bad folders and links found while listing count too */
 	scan->stats.bad_files = scan->onerr.nskipped;
+	scan->stats.files_digest_skipped = scan->tree.files_digest_pruned;
 	return &scan->stats;
 }
