@@ -124,6 +124,23 @@ SELECT l, hi, two_ways(format('SELECT eventtime, eventid FROM cloudtrail_logs WH
        (VALUES ('2019-06-01 11:00'), ('2019-06-02 00:00'), ('2019-06-02 05:30'), ('2019-06-03 10:00')) h(hi)
  ORDER BY hi, l;
 
+-- a bound known only when the scan starts (a parameter of a generic plan)
+-- skips by digests then; so does a parallel scan's list, made by the leader
+PREPARE before(timestamptz) AS SELECT count(*) FROM cloudtrail_logs WHERE eventtime < $1;
+SET plan_cache_mode = force_generic_plan;
+SELECT explain_lines($$EXECUTE before('2019-06-01 12:00')$$, '(Files|Run Time)');
+EXECUTE before('2019-06-01 12:00');
+RESET plan_cache_mode;
+DEALLOCATE before;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SELECT explain_lines($$SELECT count(*) FROM cloudtrail_logs WHERE eventtime < '2019-06-01 12:00'$$, '(Gather|Files)');
+SELECT count(*) FROM cloudtrail_logs WHERE eventtime < '2019-06-01 12:00';
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+
 -- EXPLAIN in a structured format always names the count
 SELECT regexp_replace(x, '^\s+', '') FROM
   explain_filter($$EXPLAIN (COSTS OFF, FORMAT YAML) SELECT * FROM cloudtrail_logs WHERE eventtime < '2019-06-01 12:00'$$) l,
