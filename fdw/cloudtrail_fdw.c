@@ -222,9 +222,7 @@ find_time_column(CtPlanInfo *fpinfo, Oid foreigntableid)
 		if (att->attisdropped || att->atttypid != TIMESTAMPTZOID)
 			continue;
 		ct_column_map(foreigntableid, att, &map);
-		if (map.kind == CT_COL_FIELD && map.npath == 1 &&
-			(map.first_ci ? pg_strcasecmp(map.path[0], "eventTime") == 0
-			 : strcmp(map.path[0], "eventTime") == 0))
+		if (ct_column_map_is_eventtime(&map))
 		{
 			fpinfo->time_attno = att->attnum;
 			fpinfo->time_not_null = att->attnotnull;
@@ -237,9 +235,7 @@ find_time_column(CtPlanInfo *fpinfo, Oid foreigntableid)
 		CtCond	   *c = lfirst(lc);
 
 		if ((c->target == CT_TARGET_EVENTTIME || c->target == CT_TARGET_EVENTDAY) &&
-			c->key.npath == 1 &&
-			pg_strcasecmp(c->key.path[0], "eventTime") == 0 &&
-			(c->key.first_ci || strcmp(c->key.path[0], "eventTime") == 0))
+			ct_column_map_is_eventtime(&c->key))
 			fpinfo->time_not_null = true;
 	}
 }

@@ -89,6 +89,7 @@ extern void ct_get_options(Oid foreigntableid, CtOptions *opts);
 extern void ct_column_map(Oid foreigntableid, Form_pg_attribute att,
 						  CtColumnMap *map);
 extern bool ct_column_map_descend(CtColumnMap *map, char *const *keys, int nkeys);
+extern bool ct_column_map_is_eventtime(const CtColumnMap *map);
 extern bool ct_may_see_paths(void);
 
 /* ---- ct_quals.c: conditions pushed into the scan ---- */
@@ -182,15 +183,21 @@ typedef struct CtPartition
 	DateADT		date;			/* delivery date of the folder */
 } CtPartition;
 
+/* The eventTimes of a file's records, as its digest gives them. */
+typedef struct CtSpan
+{
+	bool		known;			/* the digest was looked up and lists it */
+	TimestampTz oldest;
+	TimestampTz newest;
+} CtSpan;
+
 typedef struct CtFile
 {
 	char	   *name;			/* file name inside the partition folder */
 	TimestampTz delivery;		/* time in the file name (start of the minute) */
 	int64		size;			/* bytes, or -1 when not asked for */
 	bool		gzip;
-	bool		span_known;		/* its digest's times were looked up: */
-	TimestampTz oldest;			/* its records' eventTimes, as the digest */
-	TimestampTz newest;			/* gives them */
+	CtSpan		span;
 } CtFile;
 
 typedef struct CtTree
@@ -296,6 +303,8 @@ extern void ct_report_bad(CtOnError *onerr, const char *path, int sqlerrcode,
 						  const char *what, const char *reason,
 						  const char *detail, const char *hint);
 extern bool ct_tree_inside_root(const CtTree *tree, const char *p);
+extern int	ct_file_cmp_newest_first(TimestampTz da, const char *dira, const char *namea,
+									 TimestampTz db, const char *dirb, const char *nameb);
 
 /* ---- ct_digest.c: event times of log files from CloudTrail-Digest files ---- */
 extern uint64 ct_digest_generation(void);

@@ -570,12 +570,6 @@ ct_json_value_at(const char *p, const char *end)
 	return v;
 }
 
-static inline char
-ascii_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
-}
-
 /* Does the JSON string str decode to s?  ci compares ASCII letters case-insensitively. */
 bool
 ct_json_string_equals(const CtValue *str, const char *s, size_t slen, bool ci)
@@ -590,7 +584,7 @@ ct_json_string_equals(const CtValue *str, const char *s, size_t slen, bool ci)
 		if (!ci)
 			return memcmp(body, s, slen) == 0;
 		for (size_t i = 0; i < slen; i++)
-			if (ascii_lower(body[i]) != ascii_lower(s[i]))
+			if (ct_ascii_lower(body[i]) != ct_ascii_lower(s[i]))
 				return false;
 		return true;
 	}
@@ -603,7 +597,7 @@ ct_json_string_equals(const CtValue *str, const char *s, size_t slen, bool ci)
 		bool		eq = (n == slen);
 
 		for (size_t i = 0; eq && i < slen; i++)
-			eq = ci ? ascii_lower(buf[i]) == ascii_lower(s[i]) : buf[i] == s[i];
+			eq = ci ? ct_ascii_lower(buf[i]) == ct_ascii_lower(s[i]) : buf[i] == s[i];
 		if (buf != stackbuf)
 			ct_free(buf);
 		return eq;

@@ -345,3 +345,12 @@ ct_column_map_descend(CtColumnMap *map, char *const *keys, int nkeys)
 	map->path = path;
 	return true;
 }
+
+/* Does the column read the record's eventTime (and nothing below it)? */
+bool
+ct_column_map_is_eventtime(const CtColumnMap *map)
+{
+	return map->kind == CT_COL_FIELD && map->npath == 1 &&
+		(map->first_ci ? pg_strcasecmp(map->path[0], "eventTime") == 0
+		 : strcmp(map->path[0], "eventTime") == 0);
+}

@@ -39,9 +39,7 @@ typedef struct SharedFile
 	uint32		name;
 	TimestampTz delivery;
 	bool		gzip;
-	bool		span_known;		/* see CtFile */
-	TimestampTz oldest;
-	TimestampTz newest;
+	CtSpan		span;
 } SharedFile;
 
 struct CtShared
@@ -123,28 +121,23 @@ add_partition(const CtPartition *p, const CtFile *files, int n, void *arg)
 		b->files[b->nfiles].name = add_string(&b->pool, files[i].name);
 		b->files[b->nfiles].delivery = files[i].delivery;
 		b->files[b->nfiles].gzip = files[i].gzip;
-		b->files[b->nfiles].span_known = files[i].span_known;
-		b->files[b->nfiles].oldest = files[i].oldest;
-		b->files[b->nfiles].newest = files[i].newest;
+		b->files[b->nfiles].span = files[i].span;
 		b->nfiles++;
 	}
 	b->nparts++;
 }
 
-/* Newest delivery first; then by folder and name, to be deterministic. */
+/* A sorted scan's order of the shared list (ct_tree.c). */
 static int
 file_cmp_desc(const void *a, const void *b, void *arg)
 {
 	const SharedFile *fa = a;
 	const SharedFile *fb = b;
-	const ListBuild *build = arg;
-	int			c;
+	const char *pool = ((const ListBuild *) arg)->pool.data;
+	const SharedPart *parts = ((const ListBuild *) arg)->parts;
 
-	if (fa->delivery != fb->delivery)
-		return fa->delivery > fb->delivery ? -1 : 1;
-	c = strcmp(build->pool.data + build->parts[fa->part].dir,
-			   build->pool.data + build->parts[fb->part].dir);
-	return c != 0 ? c : strcmp(build->pool.data + fa->name, build->pool.data + fb->name);
+	return ct_file_cmp_newest_first(fa->delivery, pool + parts[fa->part].dir, pool + fa->name,
+									fb->delivery, pool + parts[fb->part].dir, pool + fb->name);
 }
 
 /*
@@ -244,9 +237,7 @@ ct_shared_claim(CtShared *sh, CtPartition *part, CtFile *file)
 	file->delivery = f->delivery;
 	file->gzip = f->gzip;
 	file->size = -1;
-	file->span_known = f->span_known;
-	file->oldest = f->oldest;
-	file->newest = f->newest;
+	file->span = f->span;
 	return true;
 }
 

@@ -87,6 +87,13 @@ ct_find_string_special(const unsigned char *p, const unsigned char *end,
 	return end;
 }
 
+/* ASCII letters to lower case; other bytes as they are (JSON key matching). */
+static inline char
+ct_ascii_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char) (c + ('a' - 'A')) : c;
+}
+
 /* Kinds of failure reported by the scanner; the backend maps them to SQLSTATEs. */
 typedef enum CtErrorKind
 {

@@ -223,8 +223,7 @@ column_target(CtColumnMap *map, Oid coltype, Oid valtype, CtTarget *target)
 				return true;
 			}
 			if (coltype == TIMESTAMPTZOID && is_time_type(valtype) &&
-				map->npath == 1 && pg_strcasecmp(map->path[0], "eventTime") == 0 &&
-				(map->first_ci || strcmp(map->path[0], "eventTime") == 0))
+				ct_column_map_is_eventtime(map))
 			{
 				*target = CT_TARGET_EVENTTIME;
 				return true;

@@ -36,12 +36,6 @@
 
 #include "ct_rawcheck.h"
 
-static inline char
-ascii_lower_raw(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char) (c + ('a' - 'A')) : c;
-}
-
 /*
  * The next p in [p, last) where p[0] is '"' and p[1] is c in either ASCII
  * case (c is lower case), or NULL.  p[1] may be read up to last.
@@ -69,7 +63,7 @@ next_candidate(const char *p, const char *last, char c)
 		{
 			const char *q = p + __builtin_ctz((unsigned) mask);
 
-			if (ascii_lower_raw(q[1]) == c)
+			if (ct_ascii_lower(q[1]) == c)
 				return q;
 			mask &= mask - 1;
 		}
@@ -77,7 +71,7 @@ next_candidate(const char *p, const char *last, char c)
 	}
 #endif
 	for (; p < last; p++)
-		if (*p == '"' && ascii_lower_raw(p[1]) == c)
+		if (*p == '"' && ct_ascii_lower(p[1]) == c)
 			return p;
 	return NULL;
 }
@@ -198,10 +192,10 @@ ct_raw_may_have_key(const char *rec, size_t len, const char *needle,
 	{
 		size_t		i = 1;
 
-		p = next_candidate(p, end - nlen + 1, ascii_lower_raw(needle[1]));
+		p = next_candidate(p, end - nlen + 1, ct_ascii_lower(needle[1]));
 		if (p == NULL)
 			return false;
-		while (i < nlen && ascii_lower_raw(p[i]) == ascii_lower_raw(needle[i]))
+		while (i < nlen && ct_ascii_lower(p[i]) == ct_ascii_lower(needle[i]))
 			i++;
 		if (i == nlen)
 			return true;

@@ -495,18 +495,15 @@ bad_file(CtScan *scan, const CtError *err)
 	close_file(scan);
 }
 
-/* Newest file first; then by folder and name, to be deterministic. */
+/* A sorted scan's order of the files of a group (ct_tree.c). */
 static int
 ref_cmp_desc(const void *a, const void *b)
 {
 	const CtFileRef *ra = a;
 	const CtFileRef *rb = b;
-	int			c;
 
-	if (ra->file.delivery != rb->file.delivery)
-		return ra->file.delivery > rb->file.delivery ? -1 : 1;
-	c = strcmp(ra->part->dir, rb->part->dir);
-	return c != 0 ? c : strcmp(ra->file.name, rb->file.name);
+	return ct_file_cmp_newest_first(ra->file.delivery, ra->part->dir, ra->file.name,
+									rb->file.delivery, rb->part->dir, rb->file.name);
 }
 
 /*
@@ -722,9 +719,9 @@ static void
 digest_misstates(CtScan *scan, TimestampTz t)
 {
 	/* timestamptz_to_str() returns a static buffer; newest as the digest wrote it */
-	char	   *oldest = pstrdup(timestamptz_to_str(scan->file.oldest));
-	char	   *newest = pstrdup(timestamptz_to_str(scan->file.newest -
-													scan->file.newest % USECS_PER_SEC));
+	const CtSpan *span = &scan->file.span;
+	char	   *oldest = pstrdup(timestamptz_to_str(span->oldest));
+	char	   *newest = pstrdup(timestamptz_to_str(span->newest - span->newest % USECS_PER_SEC));
 
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_CORRUPTED),
@@ -753,8 +750,8 @@ convert_record(CtScan *scan, const char *p, size_t len, Datum *values,
 		TimestampTz t;
 		bool		keep = ct_keep_record(scan->prune, &scan->rec, &has_time, &t);
 
-		if (has_time && scan->file.span_known &&
-			(t < scan->file.oldest || t > scan->file.newest))
+		if (has_time && scan->file.span.known &&
+			(t < scan->file.span.oldest || t > scan->file.span.newest))
 			digest_misstates(scan, t);
 		if (!keep)
 		{

@@ -51,9 +51,7 @@ typedef struct DirEntry
 	unsigned char d_type;
 	EntryKind	kind;
 	int64		size;
-	bool		span_known;		/* see CtFile */
-	TimestampTz oldest;
-	TimestampTz newest;
+	CtSpan		span;			/* an event file's, see keep_file() */
 } DirEntry;
 
 static bool
@@ -316,27 +314,43 @@ name_fits(CtTree *tree, CtLevel level, const char *name)
 /*
  * May the event file name in folder rel hold matching rows?  First by its
  * delivery time; then, for a file delivered after the upper bound on
- * eventtime, by the times its digest gives (kept in *f, for the scan to
+ * eventtime, by the times its digest gives (kept in *span, for the scan to
  * check them against the records it reads).
  */
 static bool
 keep_file(CtTree *tree, const char *rel, const char *name, TimestampTz delivery,
-		  DirEntry *f)
+		  CtSpan *span)
 {
-	f->span_known = false;
+	span->known = false;
 	if (!ct_keep_file(tree->prune, delivery))
 		return false;
 	if (tree->use_digests && ct_prune_wants_digest(tree->prune, delivery) &&
-		ct_digest_times(tree, rel, name, delivery, &f->oldest, &f->newest))
+		ct_digest_times(tree, rel, name, delivery, &span->oldest, &span->newest))
 	{
-		if (!ct_keep_file_times(tree->prune, f->oldest, f->newest))
+		if (!ct_keep_file_times(tree->prune, span->oldest, span->newest))
 		{
 			tree->files_digest_pruned++;
 			return false;
 		}
-		f->span_known = true;
+		span->known = true;
 	}
 	return true;
+}
+
+/*
+ * The order of a sorted scan's files (serial or parallel): newest delivery
+ * first; then by folder and name, to be deterministic.
+ */
+int
+ct_file_cmp_newest_first(TimestampTz da, const char *dira, const char *namea,
+						 TimestampTz db, const char *dirb, const char *nameb)
+{
+	int			c;
+
+	if (da != db)
+		return da > db ? -1 : 1;
+	c = strcmp(dira, dirb);
+	return c != 0 ? c : strcmp(namea, nameb);
 }
 
 static int
@@ -379,7 +393,7 @@ list_dir(CtTree *tree, const char *rel, CtLevel level, bool files,
 	for (;;)
 	{
 		CtFile		f;
-		DirEntry	span;
+		CtSpan		span = {0};
 
 		CHECK_FOR_INTERRUPTS();
 		errno = 0;
@@ -412,8 +426,7 @@ list_dir(CtTree *tree, const char *rel, CtLevel level, bool files,
 			cap *= 2;
 			entries = repalloc(entries, cap * sizeof(DirEntry));
 		}
-		if (files)
-			entries[*n] = span;
+		entries[*n].span = span;
 		entries[*n].name = pstrdup(de->d_name);
 		entries[*n].d_type = de->d_type;
 		(*n)++;
@@ -583,17 +596,13 @@ ct_tree_files(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles
 	{
 		char	   *abs = psprintf("%s/%s/%s", tree->root, part->dir, tree->single_file);
 		struct stat st;
-		DirEntry	span;
 
 		files = palloc(sizeof(CtFile));
 		parse_file_name(tree->single_file, files);
 		files->name = pstrdup(tree->single_file);
 		files->size = (with_size && stat(abs, &st) == 0) ? st.st_size : -1;
 		tree->files_listed++;
-		*nfiles = keep_file(tree, part->dir, files->name, files->delivery, &span) ? 1 : 0;
-		files->span_known = span.span_known;
-		files->oldest = span.oldest;
-		files->newest = span.newest;
+		*nfiles = keep_file(tree, part->dir, files->name, files->delivery, &files->span) ? 1 : 0;
 		return files;
 	}
 
@@ -604,9 +613,7 @@ ct_tree_files(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles
 		parse_file_name(entries[i].name, &files[i]);
 		files[i].name = entries[i].name;
 		files[i].size = entries[i].size;
-		files[i].span_known = entries[i].span_known;
-		files[i].oldest = entries[i].oldest;
-		files[i].newest = entries[i].newest;
+		files[i].span = entries[i].span;
 	}
 	*nfiles = n;
 	return files;
