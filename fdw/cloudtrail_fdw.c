@@ -42,6 +42,7 @@
 #include "utils/sampling.h"
 
 #include "cloudtrail_fdw.h"
+#include "ct_compat.h"
 
 PG_MODULE_MAGIC;
 
@@ -139,11 +140,7 @@ _PG_init(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
-#if PG_VERSION_NUM >= 150000
-	MarkGUCPrefixReserved("cloudtrail_fdw");
-#else
-	EmitWarningsOnPlaceholders("cloudtrail_fdw");
-#endif
+	ct_reserve_guc_prefix("cloudtrail_fdw");
 }
 
 PG_FUNCTION_INFO_V1(cloudtrail_fdw_handler);
@@ -255,7 +252,7 @@ sorted_pathkeys(PlannerInfo *root, RelOptInfo *baserel, CtPlanInfo *fpinfo)
 	if (!ct_enable_sorted_scan || fpinfo->time_attno == 0 || root->query_pathkeys == NIL)
 		return NIL;
 	pk = linitial(root->query_pathkeys);
-	if (pk->pk_strategy != BTGreaterStrategyNumber)
+	if (!ct_pathkey_is_descending(pk))
 		return NIL;
 	if (pk->pk_nulls_first && !fpinfo->time_not_null)
 		return NIL;				/* NULLs first would need every file read */
@@ -359,12 +356,8 @@ static ForeignPath *
 scan_path(PlannerInfo *root, RelOptInfo *baserel, double rows, Cost startup_cost,
 		  Cost total_cost, List *pathkeys, List *fdw_private)
 {
-	return create_foreignscan_path(root, baserel, NULL, rows, startup_cost, total_cost,
-								   pathkeys, NULL, NULL,
-#if PG_VERSION_NUM >= 170000
-								   NIL,
-#endif
-								   fdw_private);
+	return ct_create_foreignscan_path(root, baserel, rows, startup_cost, total_cost,
+									  pathkeys, fdw_private);
 }
 
 /* A partial path: each of the participants reads a share of the files. */
@@ -434,8 +427,9 @@ ctGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 	if (baserel->consider_parallel && fpinfo->nfiles > 1 &&
 		!has_exec_params(fpinfo->conds))
 	{
-		double		pages = fpinfo->json_bytes / BLCKSZ;
-		int			workers = compute_parallel_worker(baserel, pages, -1,
+		/* workers by the inflated size: inflating is the scan's cost */
+		double		json_pages = fpinfo->json_bytes / BLCKSZ;
+		int			workers = compute_parallel_worker(baserel, json_pages, -1,
 													  max_parallel_workers_per_gather);
 
 		workers = Min(workers, fpinfo->nfiles - 1);
@@ -880,7 +874,7 @@ ct_acquire_sample_rows(Relation onerel, int elevel, HeapTuple *rows,
 	reservoir_init_selection_state(&rstate, targrows);
 	while (ct_scan_next(scan, values, nulls))
 	{
-		vacuum_delay_point();
+		ct_analyze_delay_point();
 		if (numrows < targrows)
 			rows[numrows++] = heap_form_tuple(tupdesc, values, nulls);
 		else
@@ -889,11 +883,7 @@ ct_acquire_sample_rows(Relation onerel, int elevel, HeapTuple *rows,
 				rowstoskip = reservoir_get_next_S(&rstate, *totalrows, targrows);
 			if (rowstoskip <= 0)
 			{
-#if PG_VERSION_NUM >= 150000
-				int			k = (int) (targrows * sampler_random_fract(&rstate.randstate));
-#else
-				int			k = (int) (targrows * sampler_random_fract(rstate.randstate));
-#endif
+				int			k = (int) (targrows * ct_reservoir_random(&rstate));
 
 				heap_freetuple(rows[k]);
 				rows[k] = heap_form_tuple(tupdesc, values, nulls);

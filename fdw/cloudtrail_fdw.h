@@ -23,22 +23,6 @@
 
 #include "ct_json.h"
 
-/* ---- what older PostgreSQL versions lack ---- */
-#if PG_VERSION_NUM < 140000
-#define list_make5(x1, x2, x3, x4, x5)	lappend(list_make4(x1, x2, x3, x4), x5)
-/* before 14, fmgroids.h names functions by prosrc: these share timestamp_* */
-#define F_TIMESTAMPTZ_EQ 1152
-#define F_TIMESTAMPTZ_LT 1154
-#define F_TIMESTAMPTZ_LE 1155
-#define F_TIMESTAMPTZ_GE 1156
-#define F_TIMESTAMPTZ_GT 1157
-#endif
-/*
- * date(timestamptz), the cast of eventtime::date: F_DATE_TIMESTAMPTZ from 14
- * on, but before 14 that name is another function's (prosrc naming)
- */
-#define CT_F_DATE_OF_TIMESTAMPTZ 1178
-
 #define CT_DEFAULT_LOG_TYPE		"CloudTrail"
 #define CT_INSIGHT_LOG_TYPE		"CloudTrail-Insight"
 #define CT_NETWORK_LOG_TYPE		"CloudTrail-NetworkActivity"

@@ -35,11 +35,9 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
-#if PG_VERSION_NUM >= 160000
-#include "nodes/miscnodes.h"
-#endif
 
 #include "cloudtrail_fdw.h"
+#include "ct_compat.h"
 
 /* Sets err to a conversion error; returns false. */
 bool
@@ -534,23 +532,12 @@ static bool
 call_input(CtConverter *conv, const char *s, size_t len, Datum *out, CtError *err)
 {
 	char	   *str = pnstrdup(s, len);
+	int			sqlerrcode;
+	char	   *message;
 
-#if PG_VERSION_NUM >= 160000
-	ErrorSaveContext escontext = {T_ErrorSaveContext};
-
-	escontext.details_wanted = true;
-	if (!InputFunctionCallSafe(&conv->infunc, str, conv->ioparam, conv->typmod,
-							   (Node *) &escontext, out))
-	{
-		ct_value_error(err, escontext.error_data->sqlerrcode, "%s",
-					escontext.error_data->message);
-		FreeErrorData(escontext.error_data);
-		return false;
-	}
-#else
-	(void) err;
-	*out = InputFunctionCall(&conv->infunc, str, conv->ioparam, conv->typmod);
-#endif
+	if (!ct_input_call(&conv->infunc, str, conv->ioparam, conv->typmod, out,
+					   &sqlerrcode, &message))
+		return ct_value_error(err, sqlerrcode, "%s", message);
 	return true;
 }
 

@@ -37,12 +37,8 @@
 #include "utils/memutils.h"
 
 #include "cloudtrail_fdw.h"
+#include "ct_compat.h"
 
-#if PG_VERSION_NUM >= 140000
-#define CT_HASH_STRINGS HASH_STRINGS
-#else
-#define CT_HASH_STRINGS 0		/* string keys were the default */
-#endif
 
 /* A digest larger than this is not an hourly digest: it is ignored. */
 #define CT_DIGEST_MAX_IN	((size_t) 16 * 1024 * 1024)

@@ -26,6 +26,7 @@
 #include "utils/builtins.h"
 
 #include "cloudtrail_fdw.h"
+#include "ct_compat.h"
 
 typedef struct CtOptionDef
 {
@@ -56,11 +57,7 @@ PG_FUNCTION_INFO_V1(cloudtrail_fdw_validator);
 bool
 ct_may_see_paths(void)
 {
-#if PG_VERSION_NUM >= 140000
-	return has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES);
-#else
-	return has_privs_of_role(GetUserId(), DEFAULT_ROLE_READ_SERVER_FILES);
-#endif
+	return has_privs_of_role(GetUserId(), CT_ROLE_READ_SERVER_FILES);
 }
 
 static bool

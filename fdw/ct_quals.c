@@ -33,6 +33,7 @@
 #include "utils/ruleutils.h"
 
 #include "cloudtrail_fdw.h"
+#include "ct_compat.h"
 
 bool		ct_enable_pushdown = true;
 bool		ct_enable_sorted_scan = true;
@@ -135,6 +136,27 @@ op_symbol(CtOp op)
 	return "?";
 }
 
+/*
+ * A copy of a value expression whose PARAM_EXEC Params (the values of an
+ * outer query, or of an initplan) are printed as $n.  Without a plan to
+ * resolve them against, ruleutils.c cannot name them, and from 17 on it
+ * crashes trying: they are relabelled as external parameters, for EXPLAIN.
+ */
+static Node *
+params_for_label(Node *node, void *context)
+{
+	if (node == NULL)
+		return NULL;
+	if (IsA(node, Param) && ((Param *) node)->paramkind == PARAM_EXEC)
+	{
+		Param	   *p = (Param *) copyObject(node);
+
+		p->paramkind = PARAM_EXTERN;
+		return (Node *) p;
+	}
+	return expression_tree_mutator(node, params_for_label, context);
+}
+
 static char *
 deparse_value(ExtractContext *cx, Expr *arg)
 {
@@ -149,7 +171,7 @@ deparse_value(ExtractContext *cx, Expr *arg)
 		getTypeOutputInfo(c->consttype, &out, &isvarlena);
 		return quote_literal_cstr(OidOutputFunctionCall(out, c->constvalue));
 	}
-	return deparse_expression((Node *) arg,
+	return deparse_expression(params_for_label((Node *) arg, NULL),
 							  deparse_context_for(RelationGetRelationName(cx->rel), cx->relid),
 							  false, false);
 }

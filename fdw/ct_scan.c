@@ -35,6 +35,7 @@
 #include "utils/tuplestore.h"
 
 #include "cloudtrail_fdw.h"
+#include "ct_compat.h"
 #include "ct_stream.h"
 
 typedef struct CtColumn
@@ -959,7 +960,7 @@ hold_row(CtScan *scan, Datum *values, bool *nulls)
 	}
 	old = MemoryContextSwitchTo(scan->heapcxt);
 	i = scan->heap_n++;
-	scan->heap[i] = heap_form_minimal_tuple(scan->tupdesc, values, nulls);
+	scan->heap[i] = ct_form_minimal_tuple(scan->tupdesc, values, nulls);
 	scan->heap_keys[i] = key;
 	MemoryContextSwitchTo(old);
 	while (i > 0 && scan->heap_keys[(i - 1) / 2] < key)
