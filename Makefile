@@ -24,7 +24,7 @@ DATA = cloudtrail_fdw--1.0.sql
 SHLIB_LINK = -lz -ldeflate
 PG_CPPFLAGS = -I$(srcdir)/fdw
 
-REGRESS = setup options layout columns types seed pushdown fields sorted parallel resources on_error realdata privileges faults vanish encoding digests
+REGRESS = setup options layout columns types input_errors seed pushdown fields sorted parallel resources on_error realdata privileges faults vanish encoding digests
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 # Fixture mirrors are generated for each test run, where the server can read them.

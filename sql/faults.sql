@@ -532,7 +532,7 @@ SELECT eventname, eventtime, readonly, x FROM f;
 
 -- EXPLAIN ANALYZE counts the bad files of January that it skipped
 ALTER FOREIGN TABLE f OPTIONS (SET location 'AWSLogs/111111111111/CloudTrail/us-east-1/2021/01');
-SELECT explain_filter('EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT eventname FROM f');
+SELECT explain_filter('EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, BUFFERS OFF) SELECT eventname FROM f');
 
 -- The whole mirror (with a loop "prefix-loop -> ." at the root too: links
 -- above AWSLogs are never followed).  stop: the first bad entry ends the query.
@@ -553,7 +553,7 @@ SELECT count(*), count(event) FROM f;
 SELECT eventname, x, log_file FROM f WHERE account_id = '222222222222' ORDER BY x;
 -- EXPLAIN ANALYZE's "Bad Files Skipped" counts the bad folders and links too,
 -- as the final WARNING does
-SELECT explain_filter('EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT eventname FROM f');
+SELECT explain_filter('EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, BUFFERS OFF) SELECT eventname FROM f');
 SELECT 1 AS ok;
 
 DROP FOREIGN TABLE f;

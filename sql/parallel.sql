@@ -16,7 +16,7 @@ SET max_parallel_workers_per_gather = 2;
 
 SELECT explain_filter('EXPLAIN (COSTS OFF) SELECT count(*) FROM cloudtrail_logs');
 -- the counters of EXPLAIN ANALYZE add up the leader's and the workers'
-SELECT explain_filter($$EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT explain_filter($$EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, BUFFERS OFF)
   SELECT eventid FROM cloudtrail_logs WHERE eventtime > '2018-11-14'$$);
 SELECT count(*) FROM cloudtrail_logs;
 

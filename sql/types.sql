@@ -149,9 +149,8 @@ SELECT at_day('20');
 SELECT v_numeric FROM typed;
 SELECT v_jsonb FROM typed;
 SELECT v_text FROM typed;
--- types outside the list go through their input function
-SELECT at_day('19');
-SELECT v_vc5 FROM typed;
+-- types outside the list go through their input function (its errors are
+-- in input_errors.sql, since they differ between versions)
 SELECT at_day('06');
 SELECT v_vc5 FROM typed ORDER BY 1;
 
