@@ -141,6 +141,7 @@ _PG_init(void)
 							 0,
 							 NULL, NULL, NULL);
 	ct_reserve_guc_prefix("cloudtrail_fdw");
+	ct_location_check_init();
 }
 
 PG_FUNCTION_INFO_V1(cloudtrail_fdw_handler);

@@ -22,6 +22,7 @@
 #include "fmgr.h"
 #include "nodes/pathnodes.h"
 #include "optimizer/pathnode.h"
+#include "tcop/utility.h"
 #include "utils/hsearch.h"
 #include "utils/sampling.h"
 
@@ -135,6 +136,23 @@ ct_create_foreignscan_path(PlannerInfo *root, RelOptInfo *rel, double rows,
 								   pathkeys, NULL, NULL, fdw_private);
 #endif
 }
+
+/* ProcessUtility_hook's parameters: 14 added readOnlyTree */
+#if PG_VERSION_NUM >= 140000
+#define CT_UTILITY_PARAMS \
+	PlannedStmt *pstmt, const char *queryString, bool readOnlyTree, \
+	ProcessUtilityContext context, ParamListInfo params, \
+	QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc
+#define CT_UTILITY_ARGS \
+	pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc
+#else
+#define CT_UTILITY_PARAMS \
+	PlannedStmt *pstmt, const char *queryString, \
+	ProcessUtilityContext context, ParamListInfo params, \
+	QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc
+#define CT_UTILITY_ARGS \
+	pstmt, queryString, context, params, queryEnv, dest, qc
+#endif
 
 /* ANALYZE's cost-based delay: 18 asks whether it is ANALYZE that waits */
 #if PG_VERSION_NUM >= 180000

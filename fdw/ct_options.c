@@ -8,11 +8,20 @@
  * file_fdw's filename, only superusers and members of pg_read_server_files
  * may set them.  Other users query only the tables they are granted.
  *
+ * A location must lie inside its server's root.  A relative one cannot leave
+ * it (".." is refused); an absolute one is compared with the root when the
+ * statement that sets it ends, since a table's validator is not told its
+ * server.  Scans check again after following symbolic links (ct_tree.c).
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/htup_details.h"
 #include "access/reloptions.h"
+#include "access/table.h"
+#include "access/xact.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_foreign_server.h"
 #include "catalog/pg_foreign_table.h"
@@ -24,9 +33,13 @@
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
 
 #include "cloudtrail_fdw.h"
 #include "ct_compat.h"
+#include "ct_options.h"
 
 typedef struct CtOptionDef
 {
@@ -104,6 +117,141 @@ check_path_value(const char *optname, const char *value)
 				 errhint("Name the folder without going up a level.")));
 }
 
+/* --- absolute locations against the root --------------------------------- */
+
+static bool location_check_pending = false;
+static Oid	validator_oid = InvalidOid;	/* identifies this FDW's servers */
+static ProcessUtility_hook_type prev_ProcessUtility = NULL;
+
+/* Is path, made canonical, root or below it? */
+static bool
+path_inside(const char *path, const char *root)
+{
+	char	   *p = pstrdup(path);
+	char	   *r = pstrdup(root);
+	size_t		rlen;
+
+	canonicalize_path(p);
+	canonicalize_path(r);
+	rlen = strlen(r);
+	if (rlen == 1 && r[0] == '/')
+		return true;
+	return strncmp(p, r, rlen) == 0 && (p[rlen] == '\0' || p[rlen] == '/');
+}
+
+/*
+ * Checks the foreign tables of this FDW whose options were written in the
+ * current transaction: an absolute location must be inside the root.  The
+ * catalog is read with SnapshotSelf, which sees the current command's rows.
+ */
+static void
+check_written_locations(void)
+{
+	Relation	ftrel;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+
+	location_check_pending = false;
+	ftrel = table_open(ForeignTableRelationId, AccessShareLock);
+	scan = systable_beginscan(ftrel, InvalidOid, false, SnapshotSelf, 0, NULL);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		Form_pg_foreign_table ft = (Form_pg_foreign_table) GETSTRUCT(tuple);
+		ForeignServer *server;
+		Datum		datum;
+		bool		isnull;
+		ListCell   *lc;
+		const char *root = NULL;
+		const char *location = NULL;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(tuple->t_data)))
+			continue;
+		server = GetForeignServer(ft->ftserver);
+		if (GetForeignDataWrapper(server->fdwid)->fdwvalidator != validator_oid)
+			continue;
+		datum = heap_getattr(tuple, Anum_pg_foreign_table_ftoptions,
+							 RelationGetDescr(ftrel), &isnull);
+		if (isnull)
+			continue;
+		foreach(lc, untransformRelOptions(datum))
+		{
+			DefElem    *def = (DefElem *) lfirst(lc);
+
+			if (strcmp(def->defname, "location") == 0)
+				location = defGetString(def);
+		}
+		foreach(lc, server->options)
+		{
+			DefElem    *def = (DefElem *) lfirst(lc);
+
+			if (strcmp(def->defname, "root") == 0)
+				root = defGetString(def);
+		}
+		if (location && root && is_absolute_path(location) && !path_inside(location, root))
+		{
+			char	   *relname = get_rel_name(ft->ftrelid);
+
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("location \"%s\" of foreign table \"%s\" is outside the root folder of server \"%s\"",
+							location, relname ? relname : "?", server->servername),
+					 errhint("The location must be inside the root, also after following symbolic links.")));
+		}
+	}
+	systable_endscan(scan);
+	table_close(ftrel, AccessShareLock);
+}
+
+/*
+ * Runs the check at the end of the utility statement that set the option;
+ * in the session's first such statement (the library was loaded by its
+ * validator call, after the statement started) at commit.
+ */
+static void
+ct_process_utility(CT_UTILITY_PARAMS)
+{
+	if (prev_ProcessUtility)
+		prev_ProcessUtility(CT_UTILITY_ARGS);
+	else
+		standard_ProcessUtility(CT_UTILITY_ARGS);
+	if (location_check_pending)
+		check_written_locations();
+}
+
+static void
+location_xact_callback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PARALLEL_PRE_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
+			if (location_check_pending)
+				check_written_locations();
+			break;
+		default:
+			location_check_pending = false;
+			break;
+	}
+}
+
+static void
+arm_location_check(Oid fn_oid)
+{
+	validator_oid = fn_oid;
+	location_check_pending = true;
+}
+
+/* Called once, from _PG_init(). */
+void
+ct_location_check_init(void)
+{
+	prev_ProcessUtility = ProcessUtility_hook;
+	ProcessUtility_hook = ct_process_utility;
+	RegisterXactCallback(location_xact_callback, NULL);
+}
+
 Datum
 cloudtrail_fdw_validator(PG_FUNCTION_ARGS)
 {
@@ -153,6 +301,8 @@ cloudtrail_fdw_validator(PG_FUNCTION_ARGS)
 		{
 			check_path_privilege("location");
 			check_path_value("location", value);
+			if (is_absolute_path(value))
+				arm_location_check(fcinfo->flinfo->fn_oid);
 		}
 		else if (strcmp(def->defname, "log_type") == 0)
 		{
