@@ -5,6 +5,7 @@ OBJS = \
 	fdw/cloudtrail_fdw.o \
 	fdw/ct_convert.o \
 	fdw/ct_digest.o \
+	fdw/ct_index.o \
 	fdw/ct_jsonb.o \
 	fdw/ct_json.o \
 	fdw/ct_options.o \
@@ -12,6 +13,7 @@ OBJS = \
 	fdw/ct_project.o \
 	fdw/ct_prune.o \
 	fdw/ct_quals.o \
+	fdw/ct_refresh.o \
 	fdw/ct_rawcheck.o \
 	fdw/ct_scan.o \
 	fdw/ct_stream.o \
@@ -19,12 +21,12 @@ OBJS = \
 PGFILEDESC = "cloudtrail_fdw - foreign-data wrapper for AWS CloudTrail log mirrors"
 
 EXTENSION = cloudtrail_fdw
-DATA = cloudtrail_fdw--1.0.sql
+DATA = cloudtrail_fdw--1.0.sql cloudtrail_fdw--1.0--1.1.sql
 
 SHLIB_LINK = -lz -ldeflate
 PG_CPPFLAGS = -I$(srcdir)/fdw
 
-REGRESS = setup options layout columns types input_errors seed pushdown fields sorted parallel resources on_error realdata privileges faults vanish encoding digests
+REGRESS = upgrade setup options layout columns types input_errors seed pushdown fields sorted parallel resources on_error realdata privileges faults vanish encoding digests index
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 # Fixture mirrors are generated for each test run, where the server can read them.

@@ -43,6 +43,7 @@
 
 #include "cloudtrail_fdw.h"
 #include "ct_compat.h"
+#include "ct_index.h"
 
 PG_MODULE_MAGIC;
 
@@ -75,6 +76,9 @@ typedef struct CtPlanInfo
 	int64		nfiles;			/* files selected */
 	int64		files_listed;	/* files in the partitions selected */
 	int64		files_digest_pruned;	/* of those, skipped by digest times */
+	bool		index_used;		/* the mirror's index described some of them */
+	int64		files_index_covered;	/* files the index describes */
+	int64		files_index_pruned; /* of those, skipped by it */
 	int64		nbytes;			/* size of the files to read */
 	double		json_bytes;		/* estimated size after decompression */
 	double		ntuples;
@@ -95,7 +99,10 @@ enum CtPrivateIndex
 	CtPrivFilesListed,
 	CtPrivFilesDigestPruned,
 	CtPrivBytes,
-	CtPrivSortAttno				/* Integer: eventtime attno of a sorted scan, or 0 */
+	CtPrivSortAttno,			/* Integer: eventtime attno of a sorted scan, or 0 */
+	CtPrivIndexUsed,			/* Integer: 1 if the index was read */
+	CtPrivFilesIndexCovered,	/* Strings holding int64s */
+	CtPrivFilesIndexPruned
 };
 
 /* Executor state: the scan, and the pushed conditions' values. */
@@ -136,6 +143,14 @@ _PG_init(void)
 							 "The scan reads files newest first, so ORDER BY eventtime DESC LIMIT n "
 							 "stops after the newest files.",
 							 &ct_enable_sorted_scan,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	DefineCustomBoolVariable("cloudtrail_fdw.enable_index",
+							 "Use the index of the mirror that cloudtrail_fdw.refresh_index() keeps.",
+							 "When off, folders are listed and files read as if there were no index.",
+							 &ct_enable_index,
 							 true,
 							 PGC_USERSET,
 							 0,
@@ -187,11 +202,15 @@ ct_size_tree(CtPlanInfo *fpinfo, const char *relname, CtPrune *prune)
 	onerr.relname = relname;
 	ct_tree_open(&tree, &fpinfo->opts, &onerr);
 	tree.count_total = true;
+	tree.index_plan = true;		/* estimates need not look at the disk */
 	fpinfo->npartitions = ct_tree_walk(&tree, prune, true, add_sizes, &t);
 	fpinfo->nfiles = t.nfiles;
 	fpinfo->partitions_total = tree.partitions_total;
 	fpinfo->files_listed = tree.files_listed;
 	fpinfo->files_digest_pruned = tree.files_digest_pruned;
+	fpinfo->index_used = tree.index != NULL;
+	fpinfo->files_index_covered = tree.files_index_covered;
+	fpinfo->files_index_pruned = tree.files_index_pruned;
 	fpinfo->nbytes = t.gz_bytes + t.plain_bytes;
 	fpinfo->json_bytes = t.gz_bytes * CT_GZIP_RATIO + t.plain_bytes;
 	MemoryContextSwitchTo(old);
@@ -484,6 +503,9 @@ ctGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	fdw_private = lappend(fdw_private,
 						  makeInteger(best_path->fdw_private ?
 									  intVal(linitial(best_path->fdw_private)) : 0));
+	fdw_private = lappend(fdw_private, makeInteger(fpinfo->index_used ? 1 : 0));
+	fdw_private = lappend(fdw_private, makeString(psprintf(INT64_FORMAT, fpinfo->files_index_covered)));
+	fdw_private = lappend(fdw_private, makeString(psprintf(INT64_FORMAT, fpinfo->files_index_pruned)));
 
 	/*
 	 * Pushed conditions only narrow what is read; every qual is still
@@ -655,6 +677,7 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	int64		files = private_int64(priv, CtPrivFiles);
 	int64		files_listed = private_int64(priv, CtPrivFilesListed);
 	int64		files_digest = private_int64(priv, CtPrivFilesDigestPruned);
+	bool		index_used = intVal(list_nth(priv, CtPrivIndexUsed)) != 0;
 
 	ct_get_options(RelationGetRelid(node->ss.ss_currentRelation), &opts);
 	foreach(lc, conds)
@@ -747,6 +770,13 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	}
 	if (files_digest > 0 || es->format != EXPLAIN_FORMAT_TEXT)
 		ExplainPropertyInteger("Files Skipped by Digests", NULL, files_digest, es);
+	if (index_used)
+	{
+		ExplainPropertyInteger("Files in Index", NULL,
+							   private_int64(priv, CtPrivFilesIndexCovered), es);
+		ExplainPropertyInteger("Files Skipped by Index", NULL,
+							   private_int64(priv, CtPrivFilesIndexPruned), es);
+	}
 	explain_bytes("File Size", private_int64(priv, CtPrivBytes), es);
 
 	if (es->analyze && st && st->scan)
@@ -781,6 +811,13 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		if (stats->files_digest_skipped > 0 || es->format != EXPLAIN_FORMAT_TEXT)
 			ExplainPropertyInteger("Files Skipped by Digests at Run Time", NULL,
 								   stats->files_digest_skipped, es);
+		if (index_used)
+		{
+			ExplainPropertyInteger("Files Skipped by Index at Run Time", NULL,
+								   stats->files_index_skipped, es);
+			ExplainPropertyInteger("Unindexed Files", NULL, stats->files_unindexed, es);
+			ExplainPropertyInteger("Stale Index Entries", NULL, stats->files_index_stale, es);
+		}
 	}
 }
 

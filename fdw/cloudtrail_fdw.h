@@ -79,6 +79,8 @@ extern List *ct_conds_from_private(List *priv, List *fdw_exprs);
 extern bool ct_conds_need_runtime(List *conds);
 extern bool ct_clause_prunes_files(List *conds, RestrictInfo *rinfo);
 
+extern Datum cloudtrail_fdw_handler(PG_FUNCTION_ARGS);
+
 /* ---- ct_tree.c: which files a scan reads ---- */
 
 /* Levels of [prefix/]AWSLogs/[o-ORG/]ACCOUNT/TYPE/REGION/YYYY/MM/DD/file */
@@ -128,6 +130,8 @@ typedef struct CtFile
 	char	   *name;			/* file name inside the partition folder */
 	TimestampTz delivery;		/* time in the file name (start of the minute) */
 	int64		size;			/* bytes, or -1 when not asked for */
+	int64		mtime_sec;		/* modification time, with the size */
+	int32		mtime_nsec;
 	bool		gzip;
 	CtSpan		span;
 } CtFile;
@@ -148,6 +152,16 @@ typedef struct CtTree
 	int64		partitions_total;	/* day folders, pruned or not */
 	int64		files_listed;	/* event files in the partitions listed */
 	int64		files_digest_pruned;	/* of those, skipped by their digest's times */
+	/* the persistent index (ct_index.c), if the mirror has one */
+	struct CtIndex *index;
+	bool		index_plan;		/* planning: trust it without looking at the disk */
+	MemoryContext cxt;			/* where the tree lives */
+	const struct CtPrune *probe_for;	/* the conditions probe was made for */
+	struct CtIndexProbe *probe;
+	int64		files_index_covered;	/* listed files the index describes */
+	int64		files_index_pruned; /* of those, skipped by it */
+	int64		files_unindexed;	/* files listed from disk: folder new or changed */
+	int64		files_index_stale;	/* entries whose file changed: read */
 } CtTree;
 
 /* ---- ct_prune.c: what the pushed conditions let a scan skip ---- */
@@ -303,6 +317,9 @@ typedef struct CtScanStats
 	int64		bad_files;		/* files skipped by on_error */
 	int64		files_digest_skipped;	/* files the listing skipped by their
 										 * digests' times */
+	int64		files_index_skipped;	/* ... by the index */
+	int64		files_unindexed;	/* files read that the index did not describe */
+	int64		files_index_stale;	/* ... whose entry was out of date */
 } CtScanStats;
 
 /* every CtScanStats field is an int64 counter: the parallel code sums them */

@@ -187,6 +187,12 @@ ct_shared_build(Relation rel, CtPrune *prune, bool newest_first, CtShared **shar
 	/* the listing is the leader's, once: its count goes in with the others' */
 	pg_atomic_init_u64(&sh->stats[offsetof(CtScanStats, files_digest_skipped) / sizeof(int64)],
 					   tree.files_digest_pruned);
+	pg_atomic_init_u64(&sh->stats[offsetof(CtScanStats, files_index_skipped) / sizeof(int64)],
+					   tree.files_index_pruned);
+	pg_atomic_init_u64(&sh->stats[offsetof(CtScanStats, files_unindexed) / sizeof(int64)],
+					   tree.files_unindexed);
+	pg_atomic_init_u64(&sh->stats[offsetof(CtScanStats, files_index_stale) / sizeof(int64)],
+					   tree.files_index_stale);
 	sh->nparts = b.nparts;
 	sh->nfiles = b.nfiles;
 	sh->files_off = MAXALIGN(sizeof(SharedPart) * b.nparts);

@@ -1119,5 +1119,8 @@ ct_scan_stats(CtScan *scan)
 	/* bad folders and links found while listing count too */
 	scan->stats.bad_files = scan->onerr.nskipped;
 	scan->stats.files_digest_skipped = scan->tree.files_digest_pruned;
+	scan->stats.files_index_skipped = scan->tree.files_index_pruned;
+	scan->stats.files_unindexed = scan->tree.files_unindexed;
+	scan->stats.files_index_stale = scan->tree.files_index_stale;
 	return &scan->stats;
 }

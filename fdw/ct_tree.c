@@ -31,6 +31,7 @@
 #include "utils/datetime.h"
 
 #include "cloudtrail_fdw.h"
+#include "ct_index.h"
 
 /* Prefix folders above AWSLogs are searched this deep at most. */
 #define CT_MAX_PREFIX_DEPTH		8
@@ -51,6 +52,7 @@ typedef struct DirEntry
 	unsigned char d_type;
 	EntryKind	kind;
 	int64		size;
+	struct timespec mtime;
 	CtSpan		span;			/* an event file's, see keep_file() */
 } DirEntry;
 
@@ -230,12 +232,15 @@ ct_tree_inside_root(const CtTree *tree, const char *p)
  */
 static EntryKind
 entry_kind(CtTree *tree, int dfd, const char *dirrel, const char *name,
-		   unsigned char d_type, bool follow_links, bool want_size, int64 *size)
+		   unsigned char d_type, bool follow_links, bool want_size, int64 *size,
+		   struct timespec *mtime)
 {
 	struct stat st;
 	bool		is_link = false;
 
 	*size = -1;
+	mtime->tv_sec = 0;
+	mtime->tv_nsec = 0;
 	if (d_type == DT_DIR)
 		return ENTRY_DIR;
 	if (d_type == DT_REG && !want_size)
@@ -280,6 +285,7 @@ entry_kind(CtTree *tree, int dfd, const char *dirrel, const char *name,
 	if (S_ISREG(st.st_mode))
 	{
 		*size = st.st_size;
+		*mtime = st.st_mtim;
 		return ENTRY_FILE;
 	}
 	return ENTRY_OTHER;
@@ -439,16 +445,18 @@ list_dir(CtTree *tree, const char *rel, CtLevel level, bool files,
 		{
 			EntryKind	kind;
 			int64		size;
+			struct timespec mtime;
 
 			CHECK_FOR_INTERRUPTS();
 			/* links in the prefix area are not part of the layout: never followed */
 			kind = entry_kind(tree, dirfd(dir), rel, entries[i].name, entries[i].d_type,
-							  files || level != CT_LEVEL_PREFIX, want_size, &size);
+							  files || level != CT_LEVEL_PREFIX, want_size, &size, &mtime);
 			if (kind != (files ? ENTRY_FILE : ENTRY_DIR))
 				continue;
 			entries[kept] = entries[i];
 			entries[kept].kind = kind;
 			entries[kept].size = size;
+			entries[kept].mtime = mtime;
 			kept++;
 		}
 		*n = kept;
@@ -584,6 +592,109 @@ ct_tree_partitions(CtTree *tree)
 	return out;
 }
 
+/* Has the file of an index entry still the size and time it was indexed with? */
+static bool
+entry_unchanged(CtTree *tree, const char *dir, const CtIndexFile *e)
+{
+	char	   *abs = psprintf("%s/%s/%s", tree->root, dir, e->name);
+	struct stat st;
+	bool		same;
+
+	if (stat(abs, &st) != 0)
+		same = (errno == ENOENT);	/* gone: it holds no rows */
+	else
+		same = st.st_size == e->size && st.st_mtim.tv_sec == e->mtime_sec &&
+			st.st_mtim.tv_nsec == e->mtime_nsec;
+	pfree(abs);
+	return same;
+}
+
+/*
+ * The event files of a partition from the index, pruned as by a listing and
+ * further by the index's event times and filters; NULL when the index does
+ * not describe the folder as it is now (a scan compares the folder's
+ * identity; planning trusts the index).  A file the index would skip is
+ * skipped only if it is unchanged since it was indexed.
+ */
+static CtFile *
+files_from_index(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles)
+{
+	int			folder = ct_index_find(tree->index, part->dir);
+	CtIndexFile *ix;
+	CtFile	   *files;
+	int			n;
+	int			kept = 0;
+
+	if (folder < 0)
+		return NULL;
+	if (!tree->index_plan)
+	{
+		char	   *abs = abs_path(tree, part->dir);
+		struct stat st;
+		CtFolderId	id;
+		bool		same;
+
+		ct_index_folder_id(tree->index, folder, &id);
+		same = stat(abs, &st) == 0 && st.st_mtim.tv_sec == id.mtime_sec &&
+			st.st_mtim.tv_nsec == id.mtime_nsec && (uint64) st.st_ino == id.ino;
+		pfree(abs);
+		if (!same)
+			return NULL;
+	}
+	if (tree->probe_for != tree->prune)
+	{
+		MemoryContext old = MemoryContextSwitchTo(tree->cxt);
+
+		tree->probe = ct_index_probe(tree->prune);
+		tree->probe_for = tree->prune;
+		MemoryContextSwitchTo(old);
+	}
+	ix = ct_index_folder_files(tree->index, folder, &n);
+	files = palloc(sizeof(CtFile) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		CtFile	   *f = &files[kept];
+
+		CHECK_FOR_INTERRUPTS();
+		if (!parse_file_name(ix[i].name, f))
+			continue;
+		tree->files_listed++;
+		tree->files_index_covered++;
+		if (!ct_keep_file(tree->prune, f->delivery))
+			continue;
+		if (!ct_index_may_match(tree->probe, tree->prune, &ix[i]))
+		{
+			if (tree->index_plan || entry_unchanged(tree, part->dir, &ix[i]))
+			{
+				tree->files_index_pruned++;
+				continue;
+			}
+			tree->files_index_stale++;
+		}
+		f->span.known = false;
+		/* exact times settle what a digest could: look one up only without them */
+		if (!(ix[i].flags & CT_IXF_TIMES) && tree->use_digests &&
+			ct_prune_wants_digest(tree->prune, f->delivery) &&
+			ct_digest_times(tree, part->dir, ix[i].name, f->delivery,
+							&f->span.oldest, &f->span.newest))
+		{
+			if (!ct_keep_file_times(tree->prune, f->span.oldest, f->span.newest))
+			{
+				tree->files_digest_pruned++;
+				continue;
+			}
+			f->span.known = true;
+		}
+		f->name = ix[i].name;
+		f->size = with_size ? ix[i].size : -1;
+		f->mtime_sec = ix[i].mtime_sec;
+		f->mtime_nsec = ix[i].mtime_nsec;
+		kept++;
+	}
+	*nfiles = kept;
+	return files;
+}
+
 /* Lists the event files of one partition, sorted by name (so by delivery time). */
 CtFile *
 ct_tree_files(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles)
@@ -606,13 +717,23 @@ ct_tree_files(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles
 		return files;
 	}
 
+	if (tree->index)
+	{
+		files = files_from_index(tree, part, with_size, nfiles);
+		if (files)
+			return files;
+	}
 	entries = list_dir(tree, part->dir, CT_LEVEL_DAY, true, with_size, &n);
+	if (tree->index)
+		tree->files_unindexed += n;
 	files = palloc(Max(n, 1) * sizeof(CtFile));
 	for (int i = 0; i < n; i++)
 	{
 		parse_file_name(entries[i].name, &files[i]);
 		files[i].name = entries[i].name;
 		files[i].size = entries[i].size;
+		files[i].mtime_sec = entries[i].mtime.tv_sec;
+		files[i].mtime_nsec = entries[i].mtime.tv_nsec;
 		files[i].span = entries[i].span;
 	}
 	*nfiles = n;
@@ -669,6 +790,7 @@ ct_tree_open(CtTree *tree, const CtOptions *opts, CtOnError *onerr)
 	tree->use_digests = opts->use_digests &&
 		strcmp(opts->log_type, CT_DEFAULT_LOG_TYPE) == 0;
 	tree->digest_generation = ct_digest_generation();
+	tree->cxt = CurrentMemoryContext;
 
 	real_root = realpath(opts->root, NULL);
 	if (real_root == NULL || stat(real_root, &st) != 0 || !S_ISDIR(st.st_mode))
@@ -686,6 +808,8 @@ ct_tree_open(CtTree *tree, const CtOptions *opts, CtOnError *onerr)
 	}
 	tree->root = pstrdup(real_root);
 	free(real_root);
+	if (ct_enable_index)
+		tree->index = ct_index_open(tree->root, tree->log_type, tree->cxt);
 
 	if (opts->location == NULL)
 	{

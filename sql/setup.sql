@@ -69,6 +69,8 @@ BEGIN
 END
 $$;
 
+CREATE TABLE suite_queries (q text, ordered boolean);
+
 -- runs q with a setting at two values: its row count, whether both runs give
 -- the same rows (in the same order, if ordered), and whether the plan under
 -- the first value has a line matching marker
@@ -85,6 +87,10 @@ DECLARE
                    ELSE $a$string_agg(x::text, E'\n' ORDER BY x::text)$a$ END;
   old text := current_setting(setting);
 BEGIN
+  -- every query compared is kept, for index.sql to compare again with the index
+  IF current_setting('cloudtrail_fdw_test.record', true) IS DISTINCT FROM 'off' THEN
+    INSERT INTO suite_queries VALUES (q, ordered);
+  END IF;
   PERFORM set_config(setting, first, true);
   IF marker IS NOT NULL THEN
     FOR ln IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP

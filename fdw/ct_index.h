@@ -1,0 +1,110 @@
+/*-------------------------------------------------------------------------
+ *
+ * ct_index.h
+ *		The persistent index of a mirror: per day folder its identity and
+ *		files, per file its identity, record count, exact event-time span and
+ *		a Bloom filter of the values investigators search.
+ *
+ * One index file per mirror root and log type, in $PGDATA/pg_cloudtrail_fdw,
+ * written whole and renamed into place, read through mmap by every backend.
+ * It is derived data: an entry is used only while the folder or file it
+ * describes has the identity it had when it was indexed.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CT_INDEX_H
+#define CT_INDEX_H
+
+#include "postgres.h"
+
+#include "datatype/timestamp.h"
+#include "utils/date.h"
+
+#include "ct_json.h"
+
+#define CT_INDEX_DIR			"pg_cloudtrail_fdw"
+
+typedef struct CtIndex CtIndex;
+
+/* flags of an indexed file */
+#define CT_IXF_GZIP		0x01
+#define CT_IXF_BAD		0x02	/* could not be read: never skipped */
+#define CT_IXF_TIMES	0x04	/* oldest and newest are exact */
+
+/* One file of an indexed folder, decoded. */
+typedef struct CtIndexFile
+{
+	char	   *name;
+	int64		size;
+	int64		mtime_sec;
+	int32		mtime_nsec;
+	uint32		flags;
+	uint32		nrecords;
+	TimestampTz oldest;			/* CT_IXF_TIMES: eventTime span of its records */
+	TimestampTz newest;
+	const uint8 *filter;		/* Bloom filter, into the mapping */
+	uint32		filter_len;
+} CtIndexFile;
+
+/* The identity of a folder when it was indexed. */
+typedef struct CtFolderId
+{
+	int64		mtime_sec;
+	int32		mtime_nsec;
+	uint64		ino;
+} CtFolderId;
+
+/* ---- reading ---- */
+extern bool ct_enable_index;
+
+extern char *ct_index_path(const char *root, const char *log_type);
+extern const char *ct_index_display_path(const char *path);
+extern CtIndex *ct_index_open(const char *root, const char *log_type,
+							  MemoryContext owner);
+extern int	ct_index_find(CtIndex *idx, const char *dir);
+extern void ct_index_folder_id(CtIndex *idx, int folder, CtFolderId *id);
+extern int64 ct_index_folder_nfiles(CtIndex *idx, int folder);
+extern CtIndexFile *ct_index_folder_files(CtIndex *idx, int folder, int *nfiles);
+extern int	ct_index_nfolders(CtIndex *idx);
+extern int64 ct_index_nfiles(CtIndex *idx);
+extern int64 ct_index_size(CtIndex *idx);
+extern const char *ct_index_folder_dir(CtIndex *idx, int folder);
+
+/* ---- the values a filter holds ---- */
+
+/* A file's filter as it is built: 64-bit hashes of (path, value). */
+typedef struct CtFilterBuild
+{
+	uint64	   *hashes;
+	int			n;
+	int			cap;
+} CtFilterBuild;
+
+extern void ct_filter_add_record(CtFilterBuild *fb, const CtRecord *rec);
+extern bool ct_index_path_indexed(char *const *path, int npath);
+extern uint64 ct_index_value_hash(char *const *path, int npath, const char *val,
+								  size_t len);
+extern uint64 ct_index_nonstring_hash(char *const *path, int npath);
+extern bool ct_filter_may_contain(const uint8 *filter, uint32 len, uint64 hash);
+
+/* ---- what a scan asks of a file's entry ---- */
+struct CtPrune;
+typedef struct CtIndexProbe CtIndexProbe;
+
+extern CtIndexProbe *ct_index_probe(const struct CtPrune *p);
+extern bool ct_index_may_match(const CtIndexProbe *probe, const struct CtPrune *p,
+							   const CtIndexFile *e);
+
+/* ---- writing ---- */
+typedef struct CtIndexWriter CtIndexWriter;
+
+extern CtIndexWriter *ct_index_writer_begin(const char *root, const char *log_type);
+extern void ct_index_writer_add(CtIndexWriter *w, const char *dir, DateADT date,
+								const CtFolderId *id, const CtIndexFile *files,
+								CtFilterBuild *filters, int nfiles);
+extern void ct_index_writer_copy(CtIndexWriter *w, CtIndex *old, int folder);
+extern int64 ct_index_writer_finish(CtIndexWriter *w, const char *path);
+extern int	ct_index_writer_mark(CtIndexWriter *w);
+extern void ct_index_writer_rollback(CtIndexWriter *w, int mark);
+
+#endif							/* CT_INDEX_H */

@@ -1,0 +1,213 @@
+-- The persistent index: refresh_index() and index_info(), what scans skip
+-- with it, and that it never changes an answer: every query the suite
+-- compared (two_ways() kept them in suite_queries) is compared again with
+-- the index on and off, then staleness, corruption and privileges.
+\getenv fixtures CT_FIXTURES
+\set main :fixtures/main
+SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
+SET cloudtrail_fdw_test.record = off;
+
+-- an index for every root the suite's tables read (a table whose location
+-- is one file cannot refresh: it is counted)
+CREATE FUNCTION refresh_all(OUT refreshed int, OUT refused int) LANGUAGE plpgsql AS $$
+DECLARE
+  t regclass;
+BEGIN
+  refreshed := 0;
+  refused := 0;
+  FOR t IN SELECT c.oid::regclass FROM pg_class c
+             JOIN pg_foreign_table ft ON ft.ftrelid = c.oid
+             JOIN pg_foreign_server s ON s.oid = ft.ftserver
+             JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+            WHERE w.fdwname = 'cloudtrail_fdw' ORDER BY c.oid LOOP
+    BEGIN
+      PERFORM cloudtrail_fdw.refresh_index(t);
+      refreshed := refreshed + 1;
+    EXCEPTION WHEN OTHERS THEN
+      refused := refused + 1;
+    END;
+  END LOOP;
+END
+$$;
+SET client_min_messages = error;
+SELECT * FROM refresh_all();
+RESET client_min_messages;
+
+-- the suite's queries, index on and off: how many ran, and any that differ
+CREATE FUNCTION index_both_ways(OUT compared int, OUT failed int, OUT differing text[])
+LANGUAGE plpgsql AS $$
+DECLARE
+  r record;
+  res text;
+BEGIN
+  compared := 0;
+  failed := 0;
+  differing := '{}';
+  FOR r IN SELECT DISTINCT q, ordered FROM suite_queries ORDER BY q, ordered LOOP
+    BEGIN
+      res := two_ways(r.q, 'cloudtrail_fdw.enable_index', 'on', 'off', r.ordered);
+      compared := compared + 1;
+      IF res !~ 'same' THEN
+        differing := differing || r.q;
+      END IF;
+    EXCEPTION WHEN OTHERS THEN
+      failed := failed + 1;
+    END;
+  END LOOP;
+END
+$$;
+SET client_min_messages = error;
+SELECT compared > 150 AS many, failed, differing FROM index_both_ways();
+RESET client_min_messages;
+
+-- The rest on a copy of the main mirror, which the server's user changes.
+SELECT format('cat >/dev/null; rm -rf /tmp/cloudtrail_fdw_index && mkdir -p /tmp/cloudtrail_fdw_index && cp -R %s/AWSLogs %s/my-prefix /tmp/cloudtrail_fdw_index/', :'main', :'main') AS copy \gset
+COPY (SELECT 1) TO PROGRAM :'copy';
+CREATE SERVER ix FOREIGN DATA WRAPPER cloudtrail_fdw OPTIONS (root '/tmp/cloudtrail_fdw_index');
+CREATE SCHEMA ix;
+IMPORT FOREIGN SCHEMA cloudtrail LIMIT TO (cloudtrail_logs) FROM SERVER ix INTO ix;
+SET search_path = ix, public;
+SELECT index_file ~ '/pg_cloudtrail_fdw/[0-9a-f]{16}\.idx$' AS in_pgdata, index_bytes, folders, files
+  FROM cloudtrail_fdw.index_info('cloudtrail_logs');
+-- first build, then nothing to do
+SELECT folders_seen, folders_added, folders_changed, folders_removed, files_seen, files_added,
+       files_changed, files_removed, files_bad, bytes_read > 0 AS read, index_bytes > 0 AS written
+  FROM cloudtrail_fdw.refresh_index('cloudtrail_logs');
+SELECT folders_seen, folders_added, folders_changed, folders_removed, files_seen, files_added,
+       files_changed, files_removed, files_bad, bytes_read
+  FROM cloudtrail_fdw.refresh_index('cloudtrail_logs');
+SELECT index_bytes > 0 AS has_bytes, folders, files FROM cloudtrail_fdw.index_info('cloudtrail_logs');
+
+-- what the index skips, in EXPLAIN: a needle, an event name, an hour
+CREATE FUNCTION public.ix_lines(q text) RETURNS SETOF text LANGUAGE sql
+  AS $$ SELECT explain_lines(q, '(Files|Index|Records:)') $$;
+SELECT ix_lines($$SELECT * FROM cloudtrail_logs WHERE useridentity->>'accessKeyId' = 'AKIARCAVIQK43AHEJCXJ'$$);
+SELECT ix_lines($$SELECT * FROM cloudtrail_logs WHERE eventname IN ('ConsoleLogin', 'CreateUser')$$);
+SELECT ix_lines($$SELECT * FROM cloudtrail_logs WHERE eventtime >= '2018-11-14 10:00' AND eventtime < '2018-11-14 11:00'$$);
+SELECT ix_lines($$SELECT * FROM cloudtrail_logs WHERE sourceipaddress = '203.0.113.250'$$);
+SELECT explain_filter($$EXPLAIN (COSTS OFF, FORMAT JSON) SELECT * FROM cloudtrail_logs WHERE requestparameters->>'bucketName' = 'data-6666-us-east-1'$$);
+
+-- the same questions, and more, with the index on and off
+SELECT q, two_ways(q, 'cloudtrail_fdw.enable_index', 'on', 'off') FROM (VALUES
+  ($$SELECT eventid FROM cloudtrail_logs WHERE useridentity->>'accessKeyId' = 'AKIARCAVIQK43AHEJCXJ'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE useridentity->>'accessKeyId' IN ('AKIARCAVIQK43AHEJCXJ', 'ASIAII6KQ3NMTZX44HPO', 'nope')$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE event->'userIdentity'->>'accessKeyId' = 'AKIARCAVIQK43AHEJCXJ'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE useridentity->>'accessKeyId' = ''$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE sourceipaddress = '34.241.7.9'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE sourceipaddress = ANY (ARRAY['192.0.2.10', '192.0.2.44'])$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventname = 'ConsoleLogin' AND errorcode IS NULL$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE errorcode = 'AccessDenied'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventsource = 'iam.amazonaws.com' AND eventname = 'CreateUser'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE recipientaccountid = '444455556666'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE useridentity->>'arn' LIKE 'arn:aws:iam::%'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE useridentity->'sessionContext'->'sessionIssuer'->>'userName' = 'Admin'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE requestparameters->>'bucketName' = 'data-3333-us-east-1'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime >= '2018-11-14 10:00' AND eventtime < '2018-11-14 11:00'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime > '2018-11-15 06:00'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime <= '2018-11-13 23:59:59'$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventtime::date = '2018-11-14' AND eventname = 'Decrypt'$$)) v(q);
+SELECT two_ways($$SELECT eventtime, eventid FROM cloudtrail_logs WHERE eventname = 'GetObject' ORDER BY eventtime DESC, eventid LIMIT 5$$,
+                'cloudtrail_fdw.enable_index', 'on', 'off', true);
+
+-- Staleness.  Each change is made after the refresh; the index is not used
+-- for what it no longer describes, and the answers stay those without it.
+CREATE FUNCTION public.both_index(q text) RETURNS text LANGUAGE sql
+  AS $$ SELECT two_ways(q, 'cloudtrail_fdw.enable_index', 'on', 'off') $$;
+\set dday /tmp/cloudtrail_fdw_index/AWSLogs/111122223333/CloudTrail/us-east-1/2018/11/14
+SELECT $$SELECT eventid, eventname FROM cloudtrail_logs WHERE useridentity->>'accessKeyId' = 'AKIAPLANTEDNEEDLE001'$$ AS needle \gset
+SELECT both_index(:'needle');
+-- a new file in an indexed folder, holding the needle
+SELECT format($f$cat >/dev/null; python3 -c "import gzip,json; open('%s/111122223333_CloudTrail_us-east-1_20181114T2355Z_newnewnewnew0001.json.gz','wb').write(gzip.compress(json.dumps({'Records':[{'eventVersion':'1.08','eventTime':'2018-11-14T23:50:00Z','eventName':'ListBuckets','eventID':'planted-1','userIdentity':{'type':'IAMUser','accessKeyId':'AKIAPLANTEDNEEDLE001'}}]}).encode(), mtime=0))"$f$, :'dday') AS add_file \gset
+COPY (SELECT 1) TO PROGRAM :'add_file';
+SELECT both_index(:'needle');
+SELECT ix_lines(:'needle');
+-- a file rewritten in place under the same name, now holding the needle
+SELECT format($f$cat >/dev/null; python3 -c "import gzip,json,sys,glob; f=open(glob.glob(sys.argv[1])[0],'r+b'); f.write(gzip.compress(json.dumps({'Records':[{'eventVersion':'1.08','eventTime':'2018-11-14T12:01:00Z','eventName':'GetObject','eventID':'planted-2','userIdentity':{'type':'IAMUser','accessKeyId':'AKIAPLANTEDNEEDLE001'}}]}).encode(), mtime=0)); f.truncate(); f.close()" '%s/*T1210Z*'$f$, :'dday') AS rewrite \gset
+SELECT cloudtrail_fdw.refresh_index('cloudtrail_logs') IS NOT NULL AS refreshed;
+COPY (SELECT 1) TO PROGRAM :'rewrite';
+SELECT both_index(:'needle');
+SELECT ix_lines(:'needle');
+-- a file deleted; a partial download of aws s3 sync (not an event file)
+SELECT format($f$cat >/dev/null; rm %s/*T0815Z*; cp %s/*T2355Z* %s/111122223333_CloudTrail_us-east-1_20181114T2356Z_partpartpart0001.json.gz.6f3B2a1c$f$, :'dday', :'dday', :'dday') AS delete_file \gset
+COPY (SELECT 1) TO PROGRAM :'delete_file';
+SELECT both_index(:'needle');
+SELECT both_index($$SELECT eventid FROM cloudtrail_logs WHERE eventname = 'GetObject'$$);
+-- a new day folder
+SELECT format($f$cat >/dev/null; mkdir -p %s/../16 && cp %s/*T2355Z* %s/../16/111122223333_CloudTrail_us-east-1_20181116T0005Z_newdaynewday0001.json.gz$f$, :'dday', :'dday', :'dday') AS new_day \gset
+COPY (SELECT 1) TO PROGRAM :'new_day';
+SELECT both_index(:'needle');
+-- a day folder replaced by a link out of the root: not followed, either way
+SELECT format($f$cat >/dev/null; mkdir -p /tmp/cloudtrail_fdw_index_out && mv %s/../16 /tmp/cloudtrail_fdw_index_out/16 && ln -s /tmp/cloudtrail_fdw_index_out/16 %s/../16$f$, :'dday', :'dday') AS link_out \gset
+SELECT cloudtrail_fdw.refresh_index('cloudtrail_logs') IS NOT NULL AS refreshed;
+COPY (SELECT 1) TO PROGRAM :'link_out';
+ALTER FOREIGN TABLE cloudtrail_logs OPTIONS (ADD on_error 'skip_file');
+SET client_min_messages = error;
+SELECT both_index(:'needle');
+RESET client_min_messages;
+ALTER FOREIGN TABLE cloudtrail_logs OPTIONS (DROP on_error);
+-- the refresh sees all of it: the link is not indexed, the folder forgotten
+SELECT folders_seen, folders_added, folders_removed, files_added, files_removed
+  FROM cloudtrail_fdw.refresh_index('cloudtrail_logs');
+SELECT format('cat >/dev/null; rm %s/../16', :'dday') AS unlink \gset
+COPY (SELECT 1) TO PROGRAM :'unlink';
+
+-- a table over part of the root shares the index, and its refresh keeps
+-- the folders outside its location
+CREATE FOREIGN TABLE ix.one_region (eventid text, eventname text) SERVER ix
+  OPTIONS (location 'AWSLogs/111122223333/CloudTrail/us-east-1');
+SELECT folders_seen, folders_removed, files_seen FROM cloudtrail_fdw.refresh_index('one_region');
+SELECT folders, files FROM cloudtrail_fdw.index_info('cloudtrail_logs');
+SELECT (SELECT folders FROM cloudtrail_fdw.index_info('one_region')) =
+       (SELECT folders FROM cloudtrail_fdw.index_info('cloudtrail_logs')) AS shared;
+
+-- A corrupt or truncated index is an error, never a wrong answer; a
+-- refresh rebuilds it.
+SELECT format('cat >/dev/null; f=%s; truncate -s 200 "$f"', index_file) AS truncate_index,
+       format('cat >/dev/null; f=%s; printf x | dd of="$f" bs=1 seek=300 conv=notrunc 2>/dev/null', index_file) AS scribble
+  FROM cloudtrail_fdw.index_info('cloudtrail_logs') \gset
+COPY (SELECT 1) TO PROGRAM :'truncate_index';
+\set VERBOSITY terse
+SELECT count(*) FROM one_region;
+\set VERBOSITY default
+SET cloudtrail_fdw.enable_index = off;
+SELECT count(*) FROM one_region;
+RESET cloudtrail_fdw.enable_index;
+SELECT folders_added > 0 AS rebuilt FROM cloudtrail_fdw.refresh_index('one_region');
+SELECT count(*) FROM one_region;
+COPY (SELECT 1) TO PROGRAM :'scribble';
+\set VERBOSITY terse
+SELECT count(*) FROM one_region WHERE eventname = 'ConsoleLogin';
+\set VERBOSITY default
+SELECT folders_added > 0 AS rebuilt FROM cloudtrail_fdw.refresh_index('one_region');
+SELECT both_index($$SELECT eventid FROM one_region WHERE eventname = 'ConsoleLogin'$$);
+
+-- privileges: refresh_index is granted explicitly, and needs SELECT on the
+-- table; index_info needs SELECT; neither shows the path to other roles
+CREATE ROLE ix_reader;
+CREATE ROLE ix_refresher;
+GRANT USAGE ON SCHEMA ix TO ix_reader, ix_refresher;
+GRANT SELECT ON ix.cloudtrail_logs TO ix_reader;
+GRANT EXECUTE ON FUNCTION cloudtrail_fdw.refresh_index(regclass) TO ix_refresher;
+GRANT USAGE ON SCHEMA cloudtrail_fdw TO ix_reader, ix_refresher;
+SET ROLE ix_reader;
+SELECT count(*) FROM ix.cloudtrail_logs WHERE eventname = 'ConsoleLogin';
+SELECT index_file, folders > 0 AS described FROM cloudtrail_fdw.index_info('ix.cloudtrail_logs');
+SELECT * FROM cloudtrail_fdw.refresh_index('ix.cloudtrail_logs');
+SET ROLE ix_refresher;
+SELECT * FROM cloudtrail_fdw.refresh_index('ix.cloudtrail_logs');
+RESET ROLE;
+-- not a cloudtrail_fdw table; a location that is one file
+SELECT * FROM cloudtrail_fdw.refresh_index('suite_queries');
+CREATE FOREIGN TABLE ix.one_file (eventid text) SERVER ix
+  OPTIONS (location 'AWSLogs/111122223333/CloudTrail/us-east-1/2018/11/14/111122223333_CloudTrail_us-east-1_20181114T2355Z_newnewnewnew0001.json.gz');
+SELECT * FROM cloudtrail_fdw.refresh_index('ix.one_file');
+
+RESET search_path;
+DROP SERVER ix CASCADE;
+DROP SCHEMA ix;
+DROP FUNCTION ix_lines(text), both_index(text), refresh_all(), index_both_ways();
+REVOKE ALL ON SCHEMA cloudtrail_fdw FROM ix_reader, ix_refresher;
+REVOKE ALL ON FUNCTION cloudtrail_fdw.refresh_index(regclass) FROM ix_refresher;
+DROP ROLE ix_reader, ix_refresher;
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm -rf /tmp/cloudtrail_fdw_index /tmp/cloudtrail_fdw_index_out';
