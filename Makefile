@@ -36,7 +36,7 @@ PG_CPPFLAGS += $(CT_HS_CFLAGS)
 SHLIB_LINK += $(CT_HS_LIBS)
 endif
 
-REGRESS = setup options layout columns types input_errors seed pushdown fields sorted parallel resources on_error realdata privileges faults vanish encoding digests
+REGRESS = setup options layout columns types input_errors seed pushdown rawcheck fields sorted parallel resources on_error realdata privileges faults vanish encoding digests
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 # Fixture mirrors are generated for each test run, where the server can read them.
@@ -51,6 +51,7 @@ include $(PGXS)
 fixtures:
 	python3 $(srcdir)/tools/gen_fixtures.py $(CT_FIXTURES)
 	python3 $(srcdir)/tools/gen_faults.py $(CT_FIXTURES)/faults
+	python3 $(srcdir)/test/gen_rawcheck_fixtures.py $(CT_FIXTURES)
 
 # PGXS tracks header dependencies only with --enable-depend: every object
 # depends on every header here (they are few), so a struct change rebuilds all.

@@ -361,8 +361,8 @@ ct_raw_set_add(CtRawSet *s, bool all, int n, char *const *needles,
 				c->always = true;	/* held by every record */
 			continue;
 		}
-		/* a needle twice in one condition counts once (so ALL's count works) */
-		for (int j = c->first; j < k && !dup; j++)
+		/* a needle twice in an ALL condition counts once (its count needs it) */
+		for (int j = c->first; all && j < k && !dup; j++)
 			dup = s->lens[j] == lens[i] && s->ci[j] == ci[i] &&
 				memcmp(s->needles[j], needles[i], lens[i]) == 0;
 		if (dup)
