@@ -155,6 +155,14 @@ _PG_init(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+	DefineCustomIntVariable("cloudtrail_fdw.refresh_checkpoint_interval",
+							"How often refresh_index() writes a complete index while it runs.",
+							"A refresh that is cancelled or dies keeps what was written.",
+							&ct_refresh_checkpoint_secs,
+							10, 0, 3600,
+							PGC_USERSET,
+							GUC_UNIT_S,
+							NULL, NULL, NULL);
 	ct_reserve_guc_prefix("cloudtrail_fdw");
 	ct_location_check_init();
 }
