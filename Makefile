@@ -3,6 +3,7 @@
 MODULE_big = cloudtrail_fdw
 OBJS = \
 	fdw/cloudtrail_fdw.o \
+	fdw/ct_analyze.o \
 	fdw/ct_convert.o \
 	fdw/ct_digest.o \
 	fdw/ct_index.o \
