@@ -39,7 +39,7 @@ PG_CPPFLAGS += $(CT_HS_CFLAGS)
 SHLIB_LINK += $(CT_HS_LIBS)
 endif
 
-REGRESS = upgrade setup options layout columns types input_errors seed pushdown rawcheck fields sorted parallel resources on_error realdata privileges faults vanish encoding digests index
+REGRESS = upgrade setup options layout columns types input_errors seed pushdown rawcheck fields sorted parallel resources on_error realdata privileges faults vanish encoding digests analyze index
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 # Fixture mirrors are generated for each test run, where the server can read them.

@@ -461,10 +461,12 @@ ct_analyze_sample(Relation onerel, int elevel, HeapTuple *rows, int targrows,
 
 	/* at DEBUG1 without VERBOSE, for tests to see */
 	ereport(Max(elevel, DEBUG1),
-			(errmsg("\"%s\": read " INT64_FORMAT " of " INT64_FORMAT " files (%s of %s), containing %.0f rows; %d rows in sample, %.0f estimated total rows",
+			(errmsg("\"%s\": read " INT64_FORMAT " of " INT64_FORMAT " files, containing %.0f rows; %d rows in sample, %.0f estimated total rows",
 					RelationGetRelationName(onerel), files_read, ss->files_total,
-					pretty_bytes(sample_bytes), pretty_bytes(ss->bytes[0] + ss->bytes[1]),
-					ss->seen, numrows, *totalrows)));
+					ss->seen, numrows, *totalrows),
+			 elevel >= INFO ? errdetail("The sample's files hold %s of the table's %s.",
+										pretty_bytes(sample_bytes),
+										pretty_bytes(ss->bytes[0] + ss->bytes[1])) : 0));
 	MemoryContextDelete(ss->cxt);
 	return numrows;
 }
