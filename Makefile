@@ -3,6 +3,7 @@
 MODULE_big = cloudtrail_fdw
 OBJS = \
 	fdw/cloudtrail_fdw.o \
+	fdw/ct_analyze.o \
 	fdw/ct_convert.o \
 	fdw/ct_digest.o \
 	fdw/ct_index.o \
@@ -38,7 +39,7 @@ PG_CPPFLAGS += $(CT_HS_CFLAGS)
 SHLIB_LINK += $(CT_HS_LIBS)
 endif
 
-REGRESS = upgrade setup options layout columns types input_errors seed pushdown rawcheck fields sorted parallel resources on_error realdata privileges faults vanish encoding digests index
+REGRESS = upgrade setup options layout columns types input_errors seed pushdown rawcheck fields sorted parallel resources on_error realdata privileges faults vanish encoding digests analyze index
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 ISOLATION = index_concurrency
 # TAP tests (t/*.pl) make clusters of their own, which initdb refuses to do
