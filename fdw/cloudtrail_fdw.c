@@ -153,6 +153,15 @@ _PG_init(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+	DefineCustomBoolVariable("cloudtrail_fdw.enable_hyperscan",
+							 "Search the raw bytes of records with Hyperscan, when it is built in.",
+							 "When off, every needle of the raw check is looked for with memmem(); "
+							 "the answers are the same.",
+							 &ct_enable_hyperscan,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 	DefineCustomIntVariable("cloudtrail_fdw.refresh_checkpoint_interval",
 							"How often refresh_index() writes a complete index while it runs.",
 							"A refresh that is cancelled or dies keeps what was written.",

@@ -71,6 +71,7 @@ typedef struct CtCond
 } CtCond;
 
 extern bool ct_enable_pushdown;
+extern bool ct_enable_hyperscan;
 extern bool ct_enable_sorted_scan;
 
 extern List *ct_extract_conds(PlannerInfo *root, RelOptInfo *baserel,

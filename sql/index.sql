@@ -35,30 +35,8 @@ SELECT * FROM refresh_all();
 RESET client_min_messages;
 
 -- the suite's queries, index on and off: how many ran, and any that differ
-CREATE FUNCTION index_both_ways(OUT compared int, OUT failed int, OUT differing text[])
-LANGUAGE plpgsql AS $$
-DECLARE
-  r record;
-  res text;
-BEGIN
-  compared := 0;
-  failed := 0;
-  differing := '{}';
-  FOR r IN SELECT DISTINCT q, ordered FROM suite_queries ORDER BY q, ordered LOOP
-    BEGIN
-      res := two_ways(r.q, 'cloudtrail_fdw.enable_index', 'on', 'off', r.ordered);
-      compared := compared + 1;
-      IF res !~ 'same' THEN
-        differing := differing || r.q;
-      END IF;
-    EXCEPTION WHEN OTHERS THEN
-      failed := failed + 1;
-    END;
-  END LOOP;
-END
-$$;
 SET client_min_messages = error;
-SELECT compared > 150 AS many, differing FROM index_both_ways();
+SELECT compared > 150 AS many, differing FROM replay_suite('cloudtrail_fdw.enable_index');
 RESET client_min_messages;
 
 -- The rest on a copy of the main mirror, which the server's user changes.
@@ -218,7 +196,7 @@ SELECT * FROM cloudtrail_fdw.refresh_index('ix.one_file');
 RESET search_path;
 DROP SERVER ix CASCADE;
 DROP SCHEMA ix;
-DROP FUNCTION ix_lines(text), both_index(text), refresh_all(), index_both_ways();
+DROP FUNCTION ix_lines(text), both_index(text), refresh_all();
 REVOKE ALL ON SCHEMA cloudtrail_fdw FROM ix_reader, ix_refresher;
 REVOKE ALL ON FUNCTION cloudtrail_fdw.refresh_index(regclass) FROM ix_refresher;
 DROP ROLE ix_reader, ix_refresher;
