@@ -70,7 +70,8 @@ $(OBJS): $(wildcard $(srcdir)/fdw/*.h)
 installcheck: fixtures
 
 .PHONY: tapcheck
-tapcheck: fixtures
+tapcheck:
+	test -d $(CT_FIXTURES)/many || $(MAKE) fixtures
 ifeq ($(shell id -u),0)
 	rm -rf tmp_tap && mkdir tmp_tap && cp -R $(srcdir)/Makefile $(srcdir)/t tmp_tap/ && chown -R postgres tmp_tap
 	runuser -u postgres -- $(MAKE) -C tmp_tap prove PG_CONFIG=$(PG_CONFIG) CT_FIXTURES=$(CT_FIXTURES)
