@@ -157,6 +157,7 @@ typedef struct CtTree
 	/* the persistent index (ct_index.c), if the mirror has one */
 	struct CtIndex *index;
 	bool		index_plan;		/* planning: trust it without looking at the disk */
+	bool		index_check_files;	/* stat() a file before the index skips it */
 	MemoryContext cxt;			/* where the tree lives */
 	const struct CtPrune *probe_for;	/* the conditions probe was made for */
 	struct CtIndexProbe *probe;
