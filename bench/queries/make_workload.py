@@ -415,6 +415,51 @@ sig("SG15", "aws_update_login_profile", "Sigma: login profile changed by someone
     "filter 'userIdentity.arn|fieldref: requestParameters.userName' -> arn IS DISTINCT FROM requestparameters->>'userName'",
     "eventsource = 'iam.amazonaws.com' AND eventname = 'UpdateLoginProfile' AND useridentity->>'arn' IS DISTINCT FROM requestparameters->>'userName'")
 
+# ---------------------------------------------------------------- whole-mirror additions
+q("LK23", "every error message of S3 calls", LAKE + "list-all-errors-for-s3-events.sql",
+  "as is: no time bound, the whole mirror", """SELECT eventtype, eventname, errormessage FROM cloudtrail_logs
+  WHERE errormessage IS NOT NULL AND eventsource = 's3.amazonaws.com'""")
+q("LK24", "events outside the authorized regions", LAKE + "list-all-events-not-in-authorized-region.sql",
+  "authorized: the mirror's five US and EU regions; the whole mirror (a quarter of it is returned)",
+  f"""SELECT awsregion, eventtype, eventtime, eventname FROM cloudtrail_logs
+  WHERE awsregion NOT IN ('us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1') AND recipientaccountid = '{OWN}'""")
+q("LK25", "DynamoDB scans (SELECT *)", LAKE + "dynamodb-scan-operations.sql",
+  "as is, eventname = 'scan' in the sample's lower case; whole mirror (0 rows)",
+  """SELECT * FROM cloudtrail_logs WHERE eventsource = 'dynamodb.amazonaws.com' AND eventname = 'scan'""")
+q("SG16", "Sigma: discovery burst (> 6 distinct of 37 recon calls by one ARN in 5 minutes)",
+  "SigmaHQ aws_cloudtrail_discovery_api_calls (52a27427-d366-4152-b728-f0157aa2ba64), SigmaHQ/sigma commit 30702a385: "
+  + SIGMA + "aws_cloudtrail_discovery_api_calls.yml",
+  "'count(eventName) by userIdentity.arn > 6' with 'timeframe: 5m' -> count(DISTINCT eventname) per arn and 5-minute bucket "
+  "(date_bin; DuckDB time_bucket: the same buckets), tumbling, not sliding; eventName IN (37 names); whole mirror",
+  """SELECT useridentity->>'arn' AS arn, date_bin('5 minutes', eventtime, '2000-01-01 00:00:00+00') AS bucket,
+  count(DISTINCT eventname) AS distinct_calls, count(*) AS calls FROM cloudtrail_logs
+  WHERE eventname IN ('ListRoles', 'ListIdentities', 'ListAccountAliases', 'GetUser', 'GetAccount', 'DescribeHosts',
+   'DescribeInstanceTypes', 'DescribeInstanceStatus', 'DescribeLaunchTemplates', 'DescribeTags', 'DescribeSnapshots',
+   'DescribeVolumes', 'DescribeVolumeStatus', 'ListBuckets', 'GetBucketLocation', 'DescribeRouteTables', 'DescribeLoadBalancers',
+   'DescribeVpcs', 'DescribeSubnets', 'DescribeInternetGateways', 'DescribeSecurityGroups', 'DescribeAvailabilityZones',
+   'GetHostedZoneCount', 'ListDomains', 'DescribeDBInstances', 'DescribeDBSnapshots', 'DescribeDBSubnetGroups',
+   'DescribeDBEngineVersions', 'DescribeDBClusters', 'DescribeGlobalClusters', 'DescribeAlarms', 'DescribeAlarmsForMetric',
+   'DescribeEvents', 'GetCostAndUsage', 'GetCostForecast', 'GetSendQuota', 'ListApplications')
+  GROUP BY useridentity->>'arn', date_bin('5 minutes', eventtime, '2000-01-01 00:00:00+00')
+  HAVING count(DISTINCT eventname) > 6 ORDER BY bucket, arn""",
+  duckdb="""SELECT useridentity->>'arn' AS arn, time_bucket(INTERVAL 5 minutes, eventtime, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket,
+  count(DISTINCT eventname) AS distinct_calls, count(*) AS calls FROM cloudtrail_logs
+  WHERE eventname IN ('ListRoles', 'ListIdentities', 'ListAccountAliases', 'GetUser', 'GetAccount', 'DescribeHosts',
+   'DescribeInstanceTypes', 'DescribeInstanceStatus', 'DescribeLaunchTemplates', 'DescribeTags', 'DescribeSnapshots',
+   'DescribeVolumes', 'DescribeVolumeStatus', 'ListBuckets', 'GetBucketLocation', 'DescribeRouteTables', 'DescribeLoadBalancers',
+   'DescribeVpcs', 'DescribeSubnets', 'DescribeInternetGateways', 'DescribeSecurityGroups', 'DescribeAvailabilityZones',
+   'GetHostedZoneCount', 'ListDomains', 'DescribeDBInstances', 'DescribeDBSnapshots', 'DescribeDBSubnetGroups',
+   'DescribeDBEngineVersions', 'DescribeDBClusters', 'DescribeGlobalClusters', 'DescribeAlarms', 'DescribeAlarmsForMetric',
+   'DescribeEvents', 'GetCostAndUsage', 'GetCostForecast', 'GetSendQuota', 'ListApplications')
+  GROUP BY useridentity->>'arn', time_bucket(INTERVAL 5 minutes, eventtime, TIMESTAMPTZ '2000-01-01 00:00:00+00')
+  HAVING count(DISTINCT eventname) > 6 ORDER BY bucket, arn""", order=ASC(1))
+sig("SG17", "aws_passed_role_to_glue_development_endpoint", "Sigma: Glue development endpoint activity", "4990c2e3-f4b8-45e3-bc3c-30b14ff0ed26",
+    "eventName list of 3", "eventsource = 'glue.amazonaws.com' AND eventname IN ('CreateDevEndpoint', 'DeleteDevEndpoint', 'UpdateDevEndpoint')")
+sig("SG18", "aws_guardduty_disruption", "Sigma: GuardDuty IP set created", "6e61ee20-ce00-4f8d-8aee-bedd8216f7e3",
+    "as is", "eventsource = 'guardduty.amazonaws.com' AND eventname = 'CreateIPSet'")
+sig("SG19", "aws_ec2_disable_encryption", "Sigma: EBS encryption by default disabled", "16124c2d-e40b-4fcc-8f2c-5ab7870a2223",
+    "as is", "eventsource = 'ec2.amazonaws.com' AND eventname = 'DisableEbsEncryptionByDefault'")
+
 # PD5: three keys read from the bucket in the window (picked from the mirror)
 KEYS = ["backups/users/2024/03/ced50e3f0855.jpg", "images/events/2024/03/a717813ad3f3.jpg", "raw/users/2024/03/e95c2d547331.json.gz"]
 for d in Q:
