@@ -26,7 +26,19 @@ DATA = cloudtrail_fdw--1.0.sql cloudtrail_fdw--1.0--1.1.sql
 SHLIB_LINK = -lz -ldeflate
 PG_CPPFLAGS = -I$(srcdir)/fdw
 
-REGRESS = upgrade setup options layout columns types input_errors seed pushdown fields sorted parallel resources on_error realdata privileges faults vanish encoding digests index
+# Hyperscan (libhyperscan-dev, or Vectorscan's libvectorscan-dev): the
+# multi-pattern search of the raw-bytes record check, used when installed
+# (see README, Dependencies); CT_HYPERSCAN=no builds without it (memmem).
+CT_HYPERSCAN ?= $(shell pkg-config --exists libhs 2>/dev/null && echo yes || \
+	(test -f /usr/include/hs/hs.h && echo yes) || echo no)
+ifeq ($(CT_HYPERSCAN),yes)
+CT_HS_CFLAGS := -DCT_HAVE_HYPERSCAN $(shell pkg-config --cflags libhs 2>/dev/null || echo -I/usr/include/hs)
+CT_HS_LIBS := $(shell pkg-config --libs libhs 2>/dev/null || echo -lhs)
+PG_CPPFLAGS += $(CT_HS_CFLAGS)
+SHLIB_LINK += $(CT_HS_LIBS)
+endif
+
+REGRESS = upgrade setup options layout columns types input_errors seed pushdown rawcheck fields sorted parallel resources on_error realdata privileges faults vanish encoding digests index
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 # Fixture mirrors are generated for each test run, where the server can read them.
@@ -41,6 +53,7 @@ include $(PGXS)
 fixtures:
 	python3 $(srcdir)/tools/gen_fixtures.py $(CT_FIXTURES)
 	python3 $(srcdir)/tools/gen_faults.py $(CT_FIXTURES)/faults
+	python3 $(srcdir)/test/gen_rawcheck_fixtures.py $(CT_FIXTURES)
 
 # PGXS tracks header dependencies only with --enable-depend: every object
 # depends on every header here (they are few), so a struct change rebuilds all.
@@ -85,17 +98,22 @@ test/fuzz/fuzz_stream: $(srcdir)/test/fuzz/fuzz_stream.c $(CT_UNIT_DEPS)
 	$(CT_FUZZ_CC) $(CT_FUZZ_FLAGS) -o $@ $< $(srcdir)/fdw/ct_stream.c $(srcdir)/fdw/ct_json.c $(CT_TEST_LIBS)
 
 test/fuzz/fuzz_record: $(srcdir)/test/fuzz/fuzz_record.c $(CT_UNIT_DEPS) $(srcdir)/fdw/ct_rawcheck.c $(srcdir)/fdw/ct_rawcheck.h
-	$(CT_FUZZ_CC) $(CT_FUZZ_FLAGS) -o $@ $< $(srcdir)/fdw/ct_stream.c $(srcdir)/fdw/ct_json.c $(srcdir)/fdw/ct_rawcheck.c $(CT_TEST_LIBS)
+	$(CT_FUZZ_CC) $(CT_FUZZ_FLAGS) $(CT_HS_CFLAGS) -o $@ $< $(srcdir)/fdw/ct_stream.c $(srcdir)/fdw/ct_json.c $(srcdir)/fdw/ct_rawcheck.c $(CT_TEST_LIBS) $(CT_HS_LIBS)
 
 # the raw-bytes record check of the pushdown, against jansson
 CT_RAW_SRCS = $(srcdir)/test/unit/test_rawcheck.c $(srcdir)/fdw/ct_rawcheck.c
 CT_RAW_DEPS = $(CT_RAW_SRCS) $(srcdir)/fdw/ct_rawcheck.h $(srcdir)/fdw/ct_port.h
 
 test/unit/test_rawcheck: $(CT_RAW_DEPS)
-	$(CT_UNIT_CC) $(CT_UNIT_CFLAGS) -O2 -o $@ $(CT_RAW_SRCS) $(CT_TEST_LIBS)
+	$(CT_UNIT_CC) $(CT_UNIT_CFLAGS) $(CT_HS_CFLAGS) -O2 -o $@ $(CT_RAW_SRCS) $(CT_TEST_LIBS) $(CT_HS_LIBS)
 
 test/unit/test_rawcheck_asan: $(CT_RAW_DEPS)
-	$(CT_ASAN_CC) $(CT_UNIT_CFLAGS) -O1 $(CT_SAN_FLAGS) -o $@ $(CT_RAW_SRCS) $(CT_TEST_LIBS)
+	$(CT_ASAN_CC) $(CT_UNIT_CFLAGS) $(CT_HS_CFLAGS) -O1 $(CT_SAN_FLAGS) -o $@ $(CT_RAW_SRCS) $(CT_TEST_LIBS) $(CT_HS_LIBS)
+
+# microbenchmark of the raw-bytes check over real records (bench/README.md)
+bench/rawcheck_bench: $(srcdir)/bench/rawcheck_bench.c $(CT_RAW_DEPS) $(CT_UNIT_DEPS)
+	$(CT_UNIT_CC) -DCT_FRONTEND -I$(srcdir)/fdw -Wall -Wextra -Wno-missing-field-initializers -Werror -O2 $(CT_HS_CFLAGS) -o $@ $< \
+		$(srcdir)/fdw/ct_rawcheck.c $(srcdir)/fdw/ct_stream.c $(srcdir)/fdw/ct_json.c -lz -ldeflate $(CT_HS_LIBS)
 
 .PHONY: unittest unittest-asan fuzz clean-unittest
 unittest: test/unit/test_stream_json test/unit/test_rawcheck

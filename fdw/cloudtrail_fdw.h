@@ -48,6 +48,7 @@ typedef enum CtOp
 	CT_OP_PREFIX,				/* LIKE 'prefix%' */
 	CT_OP_LIKE,					/* LIKE with inner wildcards: the value is its
 								 * literal pieces, as text[] */
+	CT_OP_ILIKE,				/* ILIKE: the same, pieces in any ASCII case */
 	CT_OP_LT,
 	CT_OP_LE,
 	CT_OP_GT,
@@ -173,6 +174,7 @@ typedef struct CtStrCond
 	size_t	   *lens;
 	bool		prefix;
 	bool		pattern;		/* LIKE pieces: no vals; every needle is needed */
+	bool		ci;				/* ILIKE: needles in any ASCII letter case */
 	/* raw-bytes check: a record with none of these can't match */
 	bool		raw_ok;
 	char	  **needles;
@@ -199,6 +201,7 @@ typedef struct CtPrune
 	List	   *org;
 	List	   *strings;		/* conditions on record keys */
 	List	   *present;		/* CtKeyCond: keys IS NOT NULL */
+	struct CtPruneRaw *raw;		/* ct_prune.c: the raw checks, built on use */
 
 	/* eventTime window; bounds are open unless *_incl */
 	bool		has_lo,

@@ -30,6 +30,7 @@
 
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -913,9 +914,11 @@ ct_index_writer_begin(const char *root, const char *log_type)
 	return w;
 }
 
-static void
-add_block(CtIndexWriter *w, const char *dir, DateADT date, const CtFolderId *id,
-		  uint32 nfiles, const char *block, uint32 len)
+/* Adds a folder whose files are encoded already (ct_index_encode_block). */
+void
+ct_index_writer_add_block(CtIndexWriter *w, const char *dir, DateADT date,
+						  const CtFolderId *id, uint32 nfiles, const char *block,
+						  uint32 len)
 {
 	WFolder    *f;
 
@@ -941,18 +944,19 @@ add_block(CtIndexWriter *w, const char *dir, DateADT date, const CtFolderId *id,
 	w->nfiles += nfiles;
 }
 
-/* Adds a folder and its files (in name order), with each file's filter values. */
+/*
+ * Encodes a folder's files (in name order) into buf: with each file's filter
+ * built from its values, or, where it has none (an entry carried over), the
+ * filter bytes the entry points to.
+ */
 void
-ct_index_writer_add(CtIndexWriter *w, const char *dir, DateADT date,
-					const CtFolderId *id, const CtIndexFile *files,
-					CtFilterBuild *filters, int nfiles)
+ct_index_encode_block(StringInfo buf, const CtIndexFile *files, CtFilterBuild *filters,
+					  int nfiles)
 {
-	StringInfoData buf;
 	const char *prev = "";
 	int64		prev_mtime = 0;
 	int64		prev_newest = 0;
 
-	initStringInfo(&buf);
 	for (int i = 0; i < nfiles; i++)
 	{
 		const CtIndexFile *e = &files[i];
@@ -961,35 +965,34 @@ ct_index_writer_add(CtIndexWriter *w, const char *dir, DateADT date,
 
 		while (prev[shared] && prev[shared] == e->name[shared])
 			shared++;
-		put_varint(&buf, shared);
-		put_varint(&buf, len - shared);
-		appendBinaryStringInfo(&buf, e->name + shared, len - shared);
+		put_varint(buf, shared);
+		put_varint(buf, len - shared);
+		appendBinaryStringInfo(buf, e->name + shared, len - shared);
 		prev = e->name;
-		put_varint(&buf, (uint64) e->size);
-		put_svarint(&buf, e->mtime_sec - prev_mtime);
+		put_varint(buf, (uint64) e->size);
+		put_svarint(buf, e->mtime_sec - prev_mtime);
 		prev_mtime = e->mtime_sec;
-		put_varint(&buf, (uint64) e->mtime_nsec);
-		put_varint(&buf, e->flags);
-		put_varint(&buf, e->nrecords);
+		put_varint(buf, (uint64) e->mtime_nsec);
+		put_varint(buf, e->flags);
+		put_varint(buf, e->nrecords);
 		if (e->flags & CT_IXF_TIMES)
 		{
-			put_svarint(&buf, e->newest - prev_newest);
+			put_svarint(buf, e->newest - prev_newest);
 			prev_newest = e->newest;
-			put_varint(&buf, (uint64) (e->newest - e->oldest));
+			put_varint(buf, (uint64) (e->newest - e->oldest));
 		}
 		if (filters && filters[i].n > 0)
-			put_filter(&buf, &filters[i]);
+			put_filter(buf, &filters[i]);
 		else
 		{
 			/* an old entry carried over: its filter bytes as they were */
-			put_varint(&buf, e->filter_len);
-			appendBinaryStringInfo(&buf, (const char *) e->filter, e->filter_len);
+			put_varint(buf, e->filter_len);
+			appendBinaryStringInfo(buf, (const char *) e->filter, e->filter_len);
 		}
 		CHECK_FOR_INTERRUPTS();
 	}
-	add_block(w, dir, date, id, nfiles, buf.data, buf.len);
-	pfree(buf.data);
 }
+
 
 /* Carries a folder of an older index over unchanged. */
 void
@@ -1000,7 +1003,7 @@ ct_index_writer_copy(CtIndexWriter *w, CtIndex *old, int folder)
 	char	   *dir = pnstrdup(old->paths + f->path_off, f->path_len);
 
 	ct_index_folder_id(old, folder, &id);
-	add_block(w, dir, f->date, &id, f->nfiles, old->blocks + f->block_off, f->block_len);
+	ct_index_writer_add_block(w, dir, f->date, &id, f->nfiles, old->blocks + f->block_off, f->block_len);
 	pfree(dir);
 }
 
@@ -1049,7 +1052,6 @@ ct_index_writer_finish(CtIndexWriter *w, const char *path)
 	StringInfoData ident;
 	StringInfoData paths;
 	char	   *tmp = psprintf("%s.tmp.%d", path, MyProcPid);
-	char	   *dirpath = psprintf("%s/%s", DataDir, CT_INDEX_DIR);
 	uint64		off;
 	uint64		block_off = 0;
 	pg_crc32c	crc;
@@ -1119,10 +1121,7 @@ ct_index_writer_finish(CtIndexWriter *w, const char *path)
 	FIN_CRC32C(crc);
 	h.header_crc = crc;
 
-	if (MakePGDirectory(dirpath) != 0 && errno != EEXIST)
-		ereport(ERROR,
-				(errcode_for_file_access(),
-				 errmsg("could not create directory \"%s\": %m", dirpath)));
+	ct_index_prepare_dir(path);
 	fd = OpenTransientFile(tmp, O_WRONLY | O_CREAT | O_TRUNC | PG_BINARY);
 	if (fd < 0)
 		ereport(ERROR,
@@ -1160,6 +1159,44 @@ ct_index_writer_finish(CtIndexWriter *w, const char *path)
 	pfree(order);
 	pfree(disk);
 	return (int64) h.total_size;
+}
+
+/*
+ * Makes the index directory if needed, and removes what an interrupted
+ * refresh of the index at path left there (its temporary and part files).
+ * The caller holds the refresh lock of the index.
+ */
+void
+ct_index_prepare_dir(const char *path)
+{
+	char	   *dirpath = psprintf("%s/%s", DataDir, CT_INDEX_DIR);
+	const char *base = strrchr(path, '/') + 1;
+	size_t		blen = strlen(base);
+	DIR		   *dir;
+	struct dirent *de;
+
+	if (MakePGDirectory(dirpath) != 0 && errno != EEXIST)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not create directory \"%s\": %m", dirpath)));
+	dir = AllocateDir(dirpath);
+	while ((de = ReadDir(dir, dirpath)) != NULL)
+	{
+		if (strncmp(de->d_name, base, blen) == 0 && de->d_name[blen] == '.' &&
+			(strncmp(de->d_name + blen, ".tmp.", 5) == 0 ||
+			 strncmp(de->d_name + blen, ".part", 5) == 0))
+		{
+			char	   *f = psprintf("%s/%s", dirpath, de->d_name);
+
+			if (unlink(f) != 0 && errno != ENOENT)
+				ereport(WARNING,
+						(errcode_for_file_access(),
+						 errmsg("could not remove \"%s\": %m", f)));
+			pfree(f);
+		}
+	}
+	FreeDir(dir);
+	pfree(dirpath);
 }
 
 /* How many folders were added so far: a mark to roll back to. */

@@ -18,6 +18,7 @@
 #include "postgres.h"
 
 #include "datatype/timestamp.h"
+#include "lib/stringinfo.h"
 #include "utils/date.h"
 
 #include "ct_json.h"
@@ -99,11 +100,14 @@ extern bool ct_index_may_match(const CtIndexProbe *probe, const struct CtPrune *
 typedef struct CtIndexWriter CtIndexWriter;
 
 extern CtIndexWriter *ct_index_writer_begin(const char *root, const char *log_type);
-extern void ct_index_writer_add(CtIndexWriter *w, const char *dir, DateADT date,
-								const CtFolderId *id, const CtIndexFile *files,
-								CtFilterBuild *filters, int nfiles);
+extern void ct_index_encode_block(StringInfo buf, const CtIndexFile *files,
+								  CtFilterBuild *filters, int nfiles);
+extern void ct_index_writer_add_block(CtIndexWriter *w, const char *dir, DateADT date,
+									  const CtFolderId *id, uint32 nfiles,
+									  const char *block, uint32 len);
 extern void ct_index_writer_copy(CtIndexWriter *w, CtIndex *old, int folder);
 extern int64 ct_index_writer_finish(CtIndexWriter *w, const char *path);
+extern void ct_index_prepare_dir(const char *path);
 extern int	ct_index_writer_mark(CtIndexWriter *w);
 extern void ct_index_writer_rollback(CtIndexWriter *w, int mark);
 

@@ -63,7 +63,7 @@ make_str_cond(const CtCond *c, Datum value)
 	bool	   *nulls;
 	int			n;
 
-	if (c->op == CT_OP_IN || c->op == CT_OP_LIKE)
+	if (c->op == CT_OP_IN || c->op == CT_OP_LIKE || c->op == CT_OP_ILIKE)
 		deconstruct_array(DatumGetArrayTypeP(value), TEXTOID, -1, false,
 						  TYPALIGN_INT, &elems, &nulls, &n);
 	else
@@ -73,7 +73,8 @@ make_str_cond(const CtCond *c, Datum value)
 		n = 1;
 	}
 	sc->prefix = (c->op == CT_OP_PREFIX);
-	sc->pattern = (c->op == CT_OP_LIKE);
+	sc->pattern = (c->op == CT_OP_LIKE || c->op == CT_OP_ILIKE);
+	sc->ci = (c->op == CT_OP_ILIKE);
 	sc->key = c->key;
 	sc->vals = palloc(sizeof(char *) * Max(n, 1));
 	sc->lens = palloc(sizeof(size_t) * Max(n, 1));
@@ -231,12 +232,103 @@ make_key_cond(const CtCond *c)
 	return kc;
 }
 
+/*
+ * The raw checks of all conditions, as one CtRawSet (ct_rawcheck.c), built
+ * when first used (the conditions are added one by one).  The set is
+ * malloc'd, as Hyperscan's database is, and freed when the memory context
+ * holding the CtPrune is reset or deleted.
+ */
+typedef struct CtPruneRaw
+{
+	CtRawSet   *set;			/* NULL: not built yet */
+	MemoryContextCallback cb;
+} CtPruneRaw;
+
+static void
+raw_free(void *arg)
+{
+	CtPruneRaw *r = arg;
+
+	ct_raw_set_free(r->set);
+	r->set = NULL;
+}
+
+static void
+raw_invalidate(CtPrune *p)
+{
+	if (p->raw)
+		raw_free(p->raw);
+}
+
+static void
+raw_add(CtRawSet *set, bool all, int n, char *const *needles, const size_t *lens, bool ci)
+{
+	bool	   *cis = palloc(sizeof(bool) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		cis[i] = ci;
+	if (!ct_raw_set_add(set, all, n, needles, lens, cis))
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("Could not set up the raw-bytes record check.")));
+	pfree(cis);
+}
+
+static CtRawSet *
+raw_set(const CtPrune *cp)
+{
+	CtPrune    *p = (CtPrune *) cp;	/* built on first use: a cache */
+	CtRawSet   *set;
+	ListCell   *lc;
+
+	if (p->raw && p->raw->set)
+		return p->raw->set;
+	if (p->raw == NULL)
+	{
+		MemoryContext cxt = GetMemoryChunkContext(p);
+
+		p->raw = MemoryContextAllocZero(cxt, sizeof(CtPruneRaw));
+		p->raw->cb.func = raw_free;
+		p->raw->cb.arg = p->raw;
+		MemoryContextRegisterResetCallback(cxt, &p->raw->cb);
+	}
+	set = ct_raw_set_new();
+	if (set == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("Could not set up the raw-bytes record check.")));
+	p->raw->set = set;			/* freed with the context from now on */
+	foreach(lc, p->strings)
+	{
+		CtStrCond  *sc = lfirst(lc);
+
+		if (sc->raw_ok)
+			raw_add(set, sc->pattern, sc->nvals, sc->needles, sc->needle_lens, sc->ci);
+	}
+	foreach(lc, p->present)
+	{
+		CtKeyCond  *kc = lfirst(lc);
+
+		if (kc->raw_ok)
+			raw_add(set, false, 1, &kc->needle, &kc->needle_len, kc->needle_ci);
+	}
+	if (!ct_raw_set_build(set, true))
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("Could not set up the raw-bytes record check.")));
+	return set;
+}
+
 /* Adds a condition whose value is now known. */
 void
 ct_prune_add(CtPrune *p, const CtCond *c, Datum value, bool isnull)
 {
 	bool		dummy;
 
+	raw_invalidate(p);
 	if (isnull)
 	{
 		p->impossible = true;	/* comparisons with NULL are never true */
@@ -525,40 +617,14 @@ ct_keep_file_times(const CtPrune *p, TimestampTz oldest, TimestampTz newest)
 bool
 ct_prune_has_raw(const CtPrune *p)
 {
-	ListCell   *lc;
-
-	foreach(lc, p->strings)
-		if (((CtStrCond *) lfirst(lc))->raw_ok)
-			return true;
-	foreach(lc, p->present)
-		if (((CtKeyCond *) lfirst(lc))->raw_ok)
-			return true;
-	return false;
+	return ct_raw_set_checks(raw_set(p));
 }
 
 /* Before parsing: false if the raw bytes show the record cannot match. */
 bool
 ct_keep_record_raw(const CtPrune *p, const char *rec, size_t len)
 {
-	ListCell   *lc;
-
-	foreach(lc, p->strings)
-	{
-		CtStrCond  *sc = lfirst(lc);
-
-		if (sc->raw_ok &&
-			!ct_raw_may_match(rec, len, sc->nvals, sc->needles, sc->needle_lens, sc->pattern))
-			return false;
-	}
-	foreach(lc, p->present)
-	{
-		CtKeyCond  *kc = lfirst(lc);
-
-		if (kc->raw_ok &&
-			!ct_raw_may_have_key(rec, len, kc->needle, kc->needle_len, kc->needle_ci))
-			return false;
-	}
-	return true;
+	return ct_raw_set_may_match(raw_set(p), rec, len);
 }
 
 static bool
@@ -601,6 +667,8 @@ ct_keep_record(const CtPrune *p, const CtRecord *rec, bool *has_time, TimestampT
 	{
 		CtStrCond  *sc = lfirst(lc);
 
+		if (sc->key.npath == 0)
+			continue;			/* the whole record (event::text): never NULL */
 		if (!non_null_value(rec, &sc->key, &v))
 			return false;		/* the column is NULL */
 		/* a LIKE pattern is left to the local filter */

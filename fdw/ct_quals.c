@@ -21,6 +21,7 @@
 #include "access/table.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
+#include "mb/pg_wchar.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/clauses.h"
@@ -34,6 +35,7 @@
 
 #include "cloudtrail_fdw.h"
 #include "ct_compat.h"
+#include "ct_rawcheck.h"
 
 bool		ct_enable_pushdown = true;
 bool		ct_enable_sorted_scan = true;
@@ -122,6 +124,8 @@ op_symbol(CtOp op)
 		case CT_OP_PREFIX:
 		case CT_OP_LIKE:
 			return "LIKE";
+		case CT_OP_ILIKE:
+			return "ILIKE";
 		case CT_OP_LT:
 			return "<";
 		case CT_OP_LE:
@@ -212,8 +216,8 @@ add_cond(ExtractContext *cx, CtTarget target, CtOp op, CtColumnMap *map,
 	c->rinfo = cx->rinfo;
 	if (op == CT_OP_NOTNULL)
 		c->label = psprintf("%s IS NOT NULL", label);
-	else if (op == CT_OP_PREFIX || op == CT_OP_LIKE)
-		c->label = psprintf("%s LIKE %s", label, shown_value);
+	else if (op == CT_OP_PREFIX || op == CT_OP_LIKE || op == CT_OP_ILIKE)
+		c->label = psprintf("%s %s %s", label, op_symbol(op), shown_value);
 	else if (op == CT_OP_IN)
 		c->label = psprintf("%s IN %s", label, shown_value);
 	else
@@ -474,6 +478,107 @@ classify_event_day(ExtractContext *cx, OpExpr *op)
 	return true;
 }
 
+/*
+ * json_col::text, jsonb_col::text or event::text: the text of a column read
+ * from the record (for event, the whole record: an empty key path).  LIKE
+ * pieces are looked for in the record's raw bytes under the same rules as
+ * for text columns, which also show objects and numbers as jsonb prints them
+ * (json keeps the file's text: the rules hold for it too).
+ */
+static bool
+describe_json_text(ExtractContext *cx, Expr *e, CtColumnMap *map, char **label)
+{
+	Oid			coltype;
+
+	if (IsA(e, CoerceViaIO) && ((CoerceViaIO *) e)->resulttype == TEXTOID)
+		e = ((CoerceViaIO *) e)->arg;
+	else if (IsA(e, RelabelType) && ((RelabelType *) e)->resulttype == TEXTOID)
+		e = ((RelabelType *) e)->arg;
+	else
+		return false;
+	e = strip_relabel(e);
+	if (!IsA(e, Var) || !describe_column(cx, e, map, &coltype, label) ||
+		(coltype != JSONBOID && coltype != JSONOID))
+		return false;
+	if (map->kind == CT_COL_EVENT)
+		(void) ct_column_map_descend(map, NULL, 0);
+	else if (map->kind != CT_COL_FIELD)
+		return false;
+	*label = psprintf("%s::text", *label);
+	return true;
+}
+
+/*
+ * The pieces of an ILIKE pattern that a raw check may look for in any ASCII
+ * letter case: each piece cut into its runs of characters whose case
+ * folding is exact in every collation (ct_raw_ci_span).
+ */
+static List *
+ci_pieces(List *pieces)
+{
+	List	   *out = NIL;
+	ListCell   *lc;
+
+	foreach(lc, pieces)
+	{
+		const char *p = lfirst(lc);
+		size_t		len = strlen(p);
+
+		while (len > 0)
+		{
+			size_t		n = ct_raw_ci_span(p, len);
+
+			if (n > 0)
+				out = lappend(out, pnstrdup(p, n));
+			/* skip the character that ended the run (all its bytes) */
+			if (n < len)
+				n += pg_mblen(p + n);
+			p += Min(n, len);
+			len -= Min(n, len);
+		}
+	}
+	return out;
+}
+
+/*
+ * col LIKE / ILIKE 'pattern' (also ~~, ~~*) with a constant pattern.  LIKE
+ * without wildcards or with one trailing % is = or a prefix; any other
+ * pattern, every ILIKE and every pattern on the text of a json or jsonb
+ * column is pushed as its literal pieces, which a matching record holds.
+ */
+static void
+classify_like(ExtractContext *cx, OpExpr *op, CtColumnMap *map, Oid coltype,
+			  bool json_text, const char *label)
+{
+	Const	   *c = (Const *) strip_relabel(lsecond(op->args));
+	bool		ci = op->opfuncid == F_TEXTICLIKE;
+	List	   *pieces;
+	CtOp		shape;
+	CtTarget	target;
+
+	if (!IsA(c, Const) || c->constisnull || !bytewise_collation(op->inputcollid))
+		return;
+	if (json_text)
+		target = CT_TARGET_STRING;
+	else if (!column_target(map, coltype, TEXTOID, &target) || target == CT_TARGET_EVENTTIME)
+		return;
+	if (!like_pieces(TextDatumGetCString(c->constvalue), &pieces, &shape))
+		return;
+	if (target != CT_TARGET_STRING && (ci || shape == CT_OP_LIKE))
+		return;					/* path columns: = and prefixes only */
+	if (ci)
+		add_cond(cx, target, CT_OP_ILIKE, map, pieces_array(ci_pieces(pieces)), label,
+				 deparse_value(cx, (Expr *) c));
+	else if (shape != CT_OP_LIKE && !json_text)
+		add_cond(cx, target, shape, map,
+				 (Expr *) makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
+									CStringGetTextDatum(linitial(pieces)), false, false),
+				 label, deparse_value(cx, (Expr *) c));
+	else
+		add_cond(cx, target, CT_OP_LIKE, map, pieces_array(pieces), label,
+				 deparse_value(cx, (Expr *) c));
+}
+
 static void
 classify_opexpr(ExtractContext *cx, OpExpr *op)
 {
@@ -487,6 +592,7 @@ classify_opexpr(ExtractContext *cx, OpExpr *op)
 	CtTarget	target;
 	CtOp		ctop;
 	bool		swapped = false;
+	bool		json_text = false;	/* col is json_col::text */
 
 	if (list_length(op->args) != 2 || classify_event_day(cx, op))
 		return;
@@ -496,6 +602,14 @@ classify_opexpr(ExtractContext *cx, OpExpr *op)
 	{
 		col = left;
 		val = right;
+	}
+	else if ((op->opfuncid == F_TEXTLIKE || op->opfuncid == F_TEXTICLIKE) &&
+			 describe_json_text(cx, left, &map, &label) && is_value_expr(right))
+	{
+		col = left;
+		val = right;
+		coltype = TEXTOID;
+		json_text = true;
 	}
 	else if (describe_column(cx, right, &map, &coltype, &label) && is_value_expr(left))
 	{
@@ -507,27 +621,10 @@ classify_opexpr(ExtractContext *cx, OpExpr *op)
 		return;
 	(void) col;
 
-	if (op->opfuncid == F_TEXTLIKE)
+	if (op->opfuncid == F_TEXTLIKE || op->opfuncid == F_TEXTICLIKE)
 	{
-		Const	   *c = (Const *) strip_relabel(val);
-		List	   *pieces;
-		CtOp		shape;
-
-		if (swapped || !IsA(c, Const) || c->constisnull ||
-			!bytewise_collation(op->inputcollid) ||
-			!column_target(&map, coltype, TEXTOID, &target) ||
-			target == CT_TARGET_EVENTTIME)
-			return;
-		if (!like_pieces(TextDatumGetCString(c->constvalue), &pieces, &shape))
-			return;
-		if (shape != CT_OP_LIKE)
-			add_cond(cx, target, shape, &map,
-					 (Expr *) makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
-										CStringGetTextDatum(linitial(pieces)), false, false),
-					 label, deparse_value(cx, (Expr *) c));
-		else if (target == CT_TARGET_STRING)	/* record values only */
-			add_cond(cx, target, shape, &map, pieces_array(pieces), label,
-					 deparse_value(cx, (Expr *) c));
+		if (!swapped)
+			classify_like(cx, op, &map, coltype, json_text, label);
 		return;
 	}
 

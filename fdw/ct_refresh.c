@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include "access/htup_details.h"
+#include "access/parallel.h"
+#include "access/xact.h"
 #include "catalog/pg_class.h"
 #include "common/hashfn.h"
 #include "catalog/pg_type.h"
@@ -31,6 +33,8 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "pgstat.h"
+#include "port/atomics.h"
+#include "storage/shm_toc.h"
 #include "storage/fd.h"
 #include "storage/lmgr.h"
 #include "storage/lock.h"
@@ -180,15 +184,368 @@ in_scope(const char *dir, const char *start)
 static void
 report_progress(const char *query, const RefreshStats *rs, int done, int total)
 {
-	char	   *s = psprintf("%s -- refresh_index: %d of %d folders, " INT64_FORMAT
-							 " files read, " INT64_FORMAT " bytes",
-							 query ? query : "", done, total,
-							 rs->files_added + rs->files_changed, rs->bytes_read);
+	char	   *s = psprintf("%s -- refresh_index: %d of %d folders, " INT64_FORMAT " bytes read",
+							 query ? query : "", done, total, rs->bytes_read);
 
 	pgstat_report_activity(STATE_RUNNING, s);
 	pfree(s);
 }
 
+/*
+ * What the participants of a refresh share: the folders to refresh, and for
+ * each its result, once a participant has encoded it into its part file
+ * (the index file's path + ".partN").
+ */
+typedef struct FolderResult
+{
+	pg_atomic_uint32 state;		/* FOLDER_TODO, FOLDER_DONE or FOLDER_GONE */
+	int32		part;			/* which participant's part file */
+	uint32		len;
+	uint64		off;
+	uint32		nfiles;
+	CtFolderId	id;
+	bool		changed;		/* differs from the old index's entry */
+} FolderResult;
+
+#define FOLDER_TODO		0
+#define FOLDER_DONE		1
+#define FOLDER_GONE		2		/* vanished before it could be read */
+
+typedef struct RefreshShared
+{
+	Oid			relid;
+	bool		use_old;		/* the old index is sound: reuse its entries */
+	char		index_path[MAXPGPATH];
+	int			nfolders;
+	pg_atomic_uint32 next;		/* the next folder to claim */
+	pg_atomic_uint64 stats[6];	/* files added, changed, removed, bad, seen; bytes read */
+	Size		dirs_off;		/* folder paths (NUL-terminated), from the start */
+	FolderResult results[FLEXIBLE_ARRAY_MEMBER];
+} RefreshShared;
+
+enum
+{
+	ST_ADDED, ST_CHANGED, ST_REMOVED, ST_BAD, ST_SEEN, ST_BYTES
+};
+
+#define CT_REFRESH_KEY_SHARED	UINT64CONST(0xC7F0000000000001)
+
+/* A participant's state. */
+typedef struct Participant
+{
+	RefreshShared *sh;
+	CtTree		tree;
+	CtOnError	onerr;
+	CtIndex    *old;
+	int			fd;				/* its part file */
+	char	   *part_path;
+	uint64		part_len;
+	int			number;			/* 0 for the leader */
+	MemoryContext filecxt;
+	CtStreamBuffers bufs;
+	RefreshStats rs;			/* its own counts, added to the shared ones */
+} Participant;
+
+static const char *
+shared_dir(RefreshShared *sh, int i)
+{
+	const char *p = (const char *) sh + sh->dirs_off;
+
+	/* the paths follow one another */
+	for (int k = 0; k < i; k++)
+		p += strlen(p) + 1;
+	return p;
+}
+
+static char *
+part_file_path(const char *index_path, int number)
+{
+	return psprintf("%s.part%d", index_path, number);
+}
+
+/* Lists, compares with the old entry and reads what changed, for one folder. */
+static void
+refresh_folder(Participant *pt, int i, const char *dir)
+{
+	RefreshShared *sh = pt->sh;
+	FolderResult *res = &sh->results[i];
+	char	   *abs = psprintf("%s/%s", pt->tree.root, dir);
+	struct stat st;
+	CtPartition part = {0};
+	int			of = pt->old ? ct_index_find(pt->old, dir) : -1;
+	CtIndexFile *ofiles = NULL;
+	int			nof = 0;
+	int			oi = 0;
+	CtFile	   *files;
+	int			n;
+	CtIndexFile *entries;
+	CtFilterBuild *filters;
+	StringInfoData block;
+	MemoryContext oldcxt;
+
+	/* the folder's identity before its listing: a change after it is seen next time */
+	if (stat(abs, &st) != 0)
+	{
+		pg_atomic_write_u32(&res->state, FOLDER_GONE);
+		return;
+	}
+	res->id.mtime_sec = st.st_mtim.tv_sec;
+	res->id.mtime_nsec = st.st_mtim.tv_nsec;
+	res->id.ino = st.st_ino;
+	res->changed = (of < 0);
+
+	oldcxt = MemoryContextSwitchTo(pt->filecxt);
+	part.dir = (char *) dir;
+	files = ct_tree_files(&pt->tree, &part, true, &n);
+	if (of >= 0)
+		ofiles = ct_index_folder_files(pt->old, of, &nof);
+	entries = palloc0(sizeof(CtIndexFile) * Max(n, 1));
+	filters = palloc0(sizeof(CtFilterBuild) * Max(n, 1));
+	for (int k = 0; k < n; k++)
+	{
+		int			c = 1;
+
+		CHECK_FOR_INTERRUPTS();
+		pt->rs.files_seen++;
+		/* both lists are in name order */
+		while (oi < nof && (c = strcmp(ofiles[oi].name, files[k].name)) < 0)
+		{
+			oi++;
+			pt->rs.files_removed++;
+			res->changed = true;
+		}
+		if (oi < nof && c == 0 && ofiles[oi].size == files[k].size &&
+			ofiles[oi].mtime_sec == files[k].mtime_sec &&
+			ofiles[oi].mtime_nsec == files[k].mtime_nsec)
+		{
+			/* unchanged: its entry, and its filter's bytes, as they were */
+			entries[k] = ofiles[oi++];
+			continue;
+		}
+		if (oi < nof && c == 0)
+		{
+			pt->rs.files_changed++;
+			oi++;
+		}
+		else
+			pt->rs.files_added++;
+		res->changed = true;
+		index_file(&pt->tree, dir, &files[k], &entries[k], &filters[k], &pt->bufs, &pt->rs);
+	}
+	pt->rs.files_removed += nof - oi;
+	if (nof - oi > 0)
+		res->changed = true;
+
+	initStringInfo(&block);
+	ct_index_encode_block(&block, entries, filters, n);
+	if (write(pt->fd, block.data, block.len) != block.len)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not write \"%s\": %m", pt->part_path)));
+	res->part = pt->number;
+	res->off = pt->part_len;
+	res->len = block.len;
+	res->nfiles = n;
+	pt->part_len += block.len;
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextReset(pt->filecxt);
+	/* the result is complete before it is marked done */
+	pg_write_barrier();
+	pg_atomic_write_u32(&res->state, FOLDER_DONE);
+}
+
+/* Opens what a participant needs: the table's tree, the old index, its part file. */
+static void
+participant_begin(Participant *pt, RefreshShared *sh, int number)
+{
+	CtOptions	opts;
+	bool		save = ct_enable_index;
+
+	memset(pt, 0, sizeof(*pt));
+	pt->sh = sh;
+	pt->number = number;
+	ct_get_options(sh->relid, &opts);
+	pt->onerr.skip = true;		/* folders that cannot be listed are not indexed */
+	pt->onerr.quiet = true;
+	pt->onerr.relname = get_rel_name(sh->relid);
+	ct_enable_index = false;	/* the old index is opened below, if it is sound */
+	PG_TRY();
+	{
+		ct_tree_open(&pt->tree, &opts, &pt->onerr);
+	}
+	PG_FINALLY();
+	{
+		ct_enable_index = save;
+	}
+	PG_END_TRY();
+	pt->tree.use_digests = false;
+	pt->tree.prune = NULL;
+	if (sh->use_old)
+		pt->old = ct_index_open(pt->tree.root, pt->tree.log_type, CurrentMemoryContext);
+	pt->part_path = part_file_path(sh->index_path, number);
+	pt->fd = OpenTransientFile(pt->part_path, O_RDWR | O_CREAT | O_TRUNC | PG_BINARY);
+	if (pt->fd < 0)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not create \"%s\": %m", pt->part_path)));
+	pt->filecxt = AllocSetContextCreate(CurrentMemoryContext, "cloudtrail_fdw refresh folder",
+										ALLOCSET_DEFAULT_SIZES);
+	pt->bufs.cxt = CurrentMemoryContext;
+}
+
+/* Adds the participant's counts to the shared ones. */
+static void
+participant_end(Participant *pt)
+{
+	RefreshShared *sh = pt->sh;
+
+	pg_atomic_fetch_add_u64(&sh->stats[ST_ADDED], pt->rs.files_added);
+	pg_atomic_fetch_add_u64(&sh->stats[ST_CHANGED], pt->rs.files_changed);
+	pg_atomic_fetch_add_u64(&sh->stats[ST_REMOVED], pt->rs.files_removed);
+	pg_atomic_fetch_add_u64(&sh->stats[ST_BAD], pt->rs.files_bad);
+	pg_atomic_fetch_add_u64(&sh->stats[ST_SEEN], pt->rs.files_seen);
+	pg_atomic_fetch_add_u64(&sh->stats[ST_BYTES], pt->rs.bytes_read);
+	memset(&pt->rs, 0, sizeof(pt->rs));
+	CloseTransientFile(pt->fd);
+}
+
+/*
+ * Claims and refreshes folders until none is left; between folders, calls
+ * between(arg) (the leader writes its checkpoints there).
+ */
+static void
+participant_run(Participant *pt, void (*between) (void *), void *arg)
+{
+	for (;;)
+	{
+		uint32		i = pg_atomic_fetch_add_u32(&pt->sh->next, 1);
+
+		CHECK_FOR_INTERRUPTS();
+		if (i >= (uint32) pt->sh->nfolders)
+			break;
+		refresh_folder(pt, i, shared_dir(pt->sh, i));
+		if (between)
+			between(arg);
+	}
+}
+
+/* Entry point of a parallel worker of refresh_index(). */
+PGDLLEXPORT void ct_refresh_worker(dsm_segment *seg, shm_toc *toc);
+
+void
+ct_refresh_worker(dsm_segment *seg, shm_toc *toc)
+{
+	RefreshShared *sh = shm_toc_lookup(toc, CT_REFRESH_KEY_SHARED, false);
+	Participant pt;
+
+	participant_begin(&pt, sh, ParallelWorkerNumber + 1);
+	participant_run(&pt, NULL, NULL);
+	participant_end(&pt);
+}
+
+/* The leader's view of a refresh: what it writes, and when. */
+typedef struct Leader
+{
+	RefreshShared *sh;
+	CtIndex    *old;
+	bool	   *old_done;		/* old folders refreshed (or gone) */
+	int			nold;
+	CtIndexWriter *w;
+	int			nparts;			/* participants, leader included */
+	int		   *part_fds;		/* their part files, to read blocks from */
+	char	  **dirs;
+	DateADT    *dates;
+	bool	   *added;			/* folder results already in w */
+	TimestampTz last_write;
+	const char *query;
+	RefreshStats *rs;
+} Leader;
+
+/* Moves the results done so far into the writer. */
+static void
+collect_done(Leader *ld)
+{
+	RefreshShared *sh = ld->sh;
+
+	for (int i = 0; i < sh->nfolders; i++)
+	{
+		FolderResult *res = &sh->results[i];
+		uint32		state;
+
+		if (ld->added[i])
+			continue;
+		state = pg_atomic_read_u32(&res->state);
+		if (state == FOLDER_TODO)
+			continue;
+		pg_read_barrier();
+		ld->added[i] = true;
+		if (ld->old)
+		{
+			int			of = ct_index_find(ld->old, ld->dirs[i]);
+
+			if (of >= 0)
+				ld->old_done[of] = true;
+		}
+		if (state == FOLDER_GONE)
+			continue;
+		if (ld->part_fds[res->part] < 0)
+		{
+			/* a worker's part file, which it made before its first result */
+			char	   *pp = part_file_path(sh->index_path, res->part);
+
+			ld->part_fds[res->part] = OpenTransientFile(pp, O_RDONLY | PG_BINARY);
+			if (ld->part_fds[res->part] < 0)
+				ereport(ERROR,
+						(errcode_for_file_access(),
+						 errmsg("could not open \"%s\": %m", pp)));
+			pfree(pp);
+		}
+		{
+			char	   *block = palloc(Max(res->len, 1));
+
+			if (pg_pread(ld->part_fds[res->part], block, res->len, res->off) != res->len)
+				ereport(ERROR,
+						(errcode_for_file_access(),
+						 errmsg("could not read a part file of cloudtrail_fdw index \"%s\": %m",
+								ct_index_display_path(sh->index_path))));
+			ct_index_writer_add_block(ld->w, ld->dirs[i], ld->dates[i], &res->id,
+									  res->nfiles, block, res->len);
+			pfree(block);
+		}
+	}
+}
+
+/* Writes a complete index: what is done, the rest as it was. */
+static void
+write_checkpoint(Leader *ld)
+{
+	int			mark;
+
+	collect_done(ld);
+	mark = ct_index_writer_mark(ld->w);
+	for (int i = 0; i < ld->nold; i++)
+		if (!ld->old_done[i])
+			ct_index_writer_copy(ld->w, ld->old, i);
+	(void) ct_index_writer_finish(ld->w, ld->sh->index_path);
+	ct_index_writer_rollback(ld->w, mark);
+	ld->last_write = GetCurrentTimestamp();
+}
+
+static void
+leader_between(void *arg)
+{
+	Leader	   *ld = arg;
+	int			done = 0;
+
+	if (!TimestampDifferenceExceeds(ld->last_write, GetCurrentTimestamp(),
+									CT_REFRESH_CHECKPOINT_SECS * 1000))
+		return;
+	write_checkpoint(ld);
+	for (int i = 0; i < ld->sh->nfolders; i++)
+		done += ld->added[i];
+	ld->rs->bytes_read = pg_atomic_read_u64(&ld->sh->stats[ST_BYTES]);
+	report_progress(ld->query, ld->rs, done, ld->sh->nfolders);
+}
 /* Is relid a foreign table of a cloudtrail_fdw wrapper (by its handler's code)? */
 static bool
 is_cloudtrail_table(Oid relid)
@@ -280,6 +637,12 @@ cloudtrail_fdw_index_info(PG_FUNCTION_ARGS)
 
 PG_FUNCTION_INFO_V1(cloudtrail_fdw_refresh_index);
 
+/*
+ * With many folders to refresh, parallel workers (max_parallel_maintenance_
+ * workers, as CREATE INDEX) claim folders as the leader does; each writes
+ * the blocks it encodes to a part file of its own, which the leader reads
+ * back into the index.
+ */
 Datum
 cloudtrail_fdw_refresh_index(PG_FUNCTION_ARGS)
 {
@@ -292,23 +655,23 @@ cloudtrail_fdw_refresh_index(PG_FUNCTION_ARGS)
 	CtOnError	onerr = {0};
 	CtTree		tree;
 	CtIndex    *old = NULL;
-	bool	   *old_done = NULL;
-	int			nold = 0;
-	CtIndexWriter *w;
 	char	   *path;
 	List	   *parts;
 	ListCell   *lc;
-	MemoryContext filecxt;
-	MemoryContext oldcxt;
-	CtStreamBuffers bufs = {0};
-	TimestampTz last_write;
-	const char *query = debug_query_string;
-	int			done = 0;
 	char	   *relname;
 	uint64		key;
 	LOCKTAG		tag;
 	MemoryContext fncxt = CurrentMemoryContext;
 	bool		save_enable;
+	RefreshShared *sh;
+	Size		size;
+	Size		dirs_len = 0;
+	ParallelContext *pcxt = NULL;
+	int			nworkers = 0;
+	Participant pt;
+	Leader		ld = {0};
+	char	   *p;
+	int			i;
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
@@ -336,7 +699,6 @@ cloudtrail_fdw_refresh_index(PG_FUNCTION_ARGS)
 				 errmsg("cannot index foreign table \"%s\": its location is one file", relname),
 				 errhint("Refresh the index through a table whose location is a folder.")));
 	tree.use_digests = false;
-	tree.index = NULL;
 	tree.prune = NULL;
 	path = ct_index_path(tree.root, tree.log_type);
 
@@ -363,120 +725,119 @@ cloudtrail_fdw_refresh_index(PG_FUNCTION_ARGS)
 		old = NULL;
 	}
 	PG_END_TRY();
-	if (old)
-	{
-		nold = ct_index_nfolders(old);
-		old_done = palloc0(sizeof(bool) * Max(nold, 1));
-	}
 
-	w = ct_index_writer_begin(tree.root, tree.log_type);
-	filecxt = AllocSetContextCreate(CurrentMemoryContext, "cloudtrail_fdw refresh folder",
-									ALLOCSET_DEFAULT_SIZES);
-	bufs.cxt = CurrentMemoryContext;
+	/* what an interrupted refresh left goes: we hold the lock */
+	ct_index_prepare_dir(path);
+
+	/* the folders to refresh, in shared memory for the participants */
 	parts = ct_tree_partitions(&tree);
-	last_write = GetCurrentTimestamp();
+	foreach(lc, parts)
+		dirs_len += strlen(((CtPartition *) lfirst(lc))->dir) + 1;
+	size = MAXALIGN(offsetof(RefreshShared, results) +
+					sizeof(FolderResult) * list_length(parts)) + dirs_len;
+	/* a worker for every 4 folders, up to max_parallel_maintenance_workers */
+	if (list_length(parts) >= 8 && max_parallel_maintenance_workers > 0 &&
+		!IsInParallelMode())
+		nworkers = Min(max_parallel_maintenance_workers, list_length(parts) / 4);
+	if (nworkers > 0)
+	{
+		EnterParallelMode();
+		pcxt = CreateParallelContext("cloudtrail_fdw", "ct_refresh_worker", nworkers);
+		shm_toc_estimate_chunk(&pcxt->estimator, size);
+		shm_toc_estimate_keys(&pcxt->estimator, 1);
+		InitializeParallelDSM(pcxt);
+		sh = shm_toc_allocate(pcxt->toc, size);
+		shm_toc_insert(pcxt->toc, CT_REFRESH_KEY_SHARED, sh);
+	}
+	else
+		sh = palloc(size);
+	memset(sh, 0, offsetof(RefreshShared, results));
+	sh->relid = relid;
+	sh->use_old = (old != NULL);
+	strlcpy(sh->index_path, path, MAXPGPATH);
+	sh->nfolders = list_length(parts);
+	pg_atomic_init_u32(&sh->next, 0);
+	for (i = 0; i < lengthof(sh->stats); i++)
+		pg_atomic_init_u64(&sh->stats[i], 0);
+	sh->dirs_off = MAXALIGN(offsetof(RefreshShared, results) +
+							sizeof(FolderResult) * sh->nfolders);
+	p = (char *) sh + sh->dirs_off;
+	ld.dirs = palloc(sizeof(char *) * Max(sh->nfolders, 1));
+	ld.dates = palloc(sizeof(DateADT) * Max(sh->nfolders, 1));
+	i = 0;
 	foreach(lc, parts)
 	{
 		CtPartition *part = lfirst(lc);
-		char	   *abs = psprintf("%s/%s", tree.root, part->dir);
-		struct stat st;
-		CtFolderId	id;
-		int			of = old ? ct_index_find(old, part->dir) : -1;
-		CtIndexFile *ofiles = NULL;
-		int			nof = 0;
-		int			oi = 0;
-		CtFile	   *files;
-		int			n;
-		CtIndexFile *entries;
-		CtFilterBuild *filters;
-		bool		changed = false;
 
-		CHECK_FOR_INTERRUPTS();
-		rs.folders_seen++;
-		/* the folder's identity before its listing: a change after it is seen next time */
-		if (stat(abs, &st) != 0)
-			continue;
-		id.mtime_sec = st.st_mtim.tv_sec;
-		id.mtime_nsec = st.st_mtim.tv_nsec;
-		id.ino = st.st_ino;
-
-		oldcxt = MemoryContextSwitchTo(filecxt);
-		files = ct_tree_files(&tree, part, true, &n);
-		if (of >= 0)
-			ofiles = ct_index_folder_files(old, of, &nof);
-		entries = palloc0(sizeof(CtIndexFile) * Max(n, 1));
-		filters = palloc0(sizeof(CtFilterBuild) * Max(n, 1));
-		for (int i = 0; i < n; i++)
-		{
-			int			c = 1;
-
-			rs.files_seen++;
-			/* both lists are in name order */
-			while (oi < nof && (c = strcmp(ofiles[oi].name, files[i].name)) < 0)
-			{
-				oi++;
-				rs.files_removed++;
-				changed = true;
-			}
-			if (oi < nof && c == 0 && ofiles[oi].size == files[i].size &&
-				ofiles[oi].mtime_sec == files[i].mtime_sec &&
-				ofiles[oi].mtime_nsec == files[i].mtime_nsec)
-			{
-				/* unchanged: its entry and filter bits as they were */
-				CtIndexFile *e = &entries[i];
-				int			flen = ofiles[oi].filter_len;
-
-				*e = ofiles[oi];
-				/* the hashes are gone: rebuild the filter from its bits */
-				filters[i].n = 0;
-				e->filter = memcpy(palloc(Max(flen, 1)), ofiles[oi].filter, flen);
-				oi++;
-				continue;
-			}
-			if (oi < nof && c == 0)
-			{
-				rs.files_changed++;
-				oi++;
-			}
-			else
-				rs.files_added++;
-			changed = true;
-			index_file(&tree, part->dir, &files[i], &entries[i], &filters[i], &bufs, &rs);
-		}
-		rs.files_removed += nof - oi;
-		if (nof - oi > 0)
-			changed = true;
-		if (of < 0)
-			rs.folders_added++;
-		else if (changed)
-			rs.folders_changed++;
-		ct_index_writer_add(w, part->dir, part->date, &id, entries, filters, n);
-		if (of >= 0)
-			old_done[of] = true;
-		MemoryContextSwitchTo(oldcxt);
-		MemoryContextReset(filecxt);
-		done++;
-
-		if (TimestampDifferenceExceeds(last_write, GetCurrentTimestamp(),
-									   CT_REFRESH_CHECKPOINT_SECS * 1000))
-		{
-			/* a complete index: what is done, the rest as it was */
-			int			mark = ct_index_writer_mark(w);
-
-			for (int i = 0; i < nold; i++)
-				if (!old_done[i])
-					ct_index_writer_copy(w, old, i);
-			(void) ct_index_writer_finish(w, path);
-			ct_index_writer_rollback(w, mark);
-			last_write = GetCurrentTimestamp();
-			report_progress(query, &rs, done, list_length(parts));
-		}
+		pg_atomic_init_u32(&sh->results[i].state, FOLDER_TODO);
+		strcpy(p, part->dir);
+		p += strlen(part->dir) + 1;
+		ld.dirs[i] = part->dir;
+		ld.dates[i] = part->date;
+		i++;
+	}
+	if (pcxt)
+	{
+		LaunchParallelWorkers(pcxt);
+		nworkers = pcxt->nworkers_launched;
+		elog(DEBUG1, "cloudtrail_fdw refresh of %d folders: %d parallel workers",
+			 sh->nfolders, nworkers);
 	}
 
-	/* folders of the table's part of the mirror that are gone; the rest kept */
-	for (int i = 0; i < nold; i++)
+	ld.sh = sh;
+	ld.old = old;
+	ld.nold = old ? ct_index_nfolders(old) : 0;
+	ld.old_done = palloc0(sizeof(bool) * Max(ld.nold, 1));
+	ld.w = ct_index_writer_begin(tree.root, tree.log_type);
+	ld.nparts = nworkers + 1;
+	ld.added = palloc0(sizeof(bool) * Max(sh->nfolders, 1));
+	ld.last_write = GetCurrentTimestamp();
+	ld.query = debug_query_string;
+	ld.rs = &rs;
+	participant_begin(&pt, sh, 0);
+	/* the part files of all participants, for the leader to read from */
+	ld.part_fds = palloc(sizeof(int) * ld.nparts);
+	for (i = 0; i < ld.nparts; i++)
+		ld.part_fds[i] = i == 0 ? pt.fd : -1;	/* a worker's: opened when read */
+	PG_TRY();
 	{
-		if (old_done[i])
+		participant_run(&pt, leader_between, &ld);
+		if (pcxt)
+			WaitForParallelWorkersToFinish(pcxt);
+		collect_done(&ld);
+		participant_end(&pt);
+	}
+	PG_FINALLY();
+	{
+		for (i = 0; i < ld.nparts; i++)
+		{
+			char	   *pp = part_file_path(path, i);
+
+			if (i > 0 && ld.part_fds[i] >= 0)
+				CloseTransientFile(ld.part_fds[i]);
+			unlink(pp);
+			pfree(pp);
+		}
+	}
+	PG_END_TRY();
+
+	/* folders of the table's part of the mirror that are gone; the rest kept */
+	rs.folders_seen = sh->nfolders;
+	for (i = 0; i < sh->nfolders; i++)
+	{
+		if (pg_atomic_read_u32(&sh->results[i].state) == FOLDER_DONE)
+		{
+			if (old && ct_index_find(old, ld.dirs[i]) < 0)
+				rs.folders_added++;
+			else if (!old)
+				rs.folders_added++;
+			else if (sh->results[i].changed)
+				rs.folders_changed++;
+		}
+	}
+	for (i = 0; i < ld.nold; i++)
+	{
+		if (ld.old_done[i])
 			continue;
 		if (in_scope(ct_index_folder_dir(old, i), tree.start))
 		{
@@ -484,11 +845,22 @@ cloudtrail_fdw_refresh_index(PG_FUNCTION_ARGS)
 			rs.files_removed += ct_index_folder_nfiles(old, i);
 		}
 		else
-			ct_index_writer_copy(w, old, i);
+			ct_index_writer_copy(ld.w, old, i);
 	}
-	rs.index_bytes = ct_index_writer_finish(w, path);
-	if (query)
-		pgstat_report_activity(STATE_RUNNING, query);
+	rs.index_bytes = ct_index_writer_finish(ld.w, path);
+	rs.files_seen = pg_atomic_read_u64(&sh->stats[ST_SEEN]);
+	rs.files_added = pg_atomic_read_u64(&sh->stats[ST_ADDED]);
+	rs.files_changed = pg_atomic_read_u64(&sh->stats[ST_CHANGED]);
+	rs.files_removed += pg_atomic_read_u64(&sh->stats[ST_REMOVED]);
+	rs.files_bad = pg_atomic_read_u64(&sh->stats[ST_BAD]);
+	rs.bytes_read = pg_atomic_read_u64(&sh->stats[ST_BYTES]);
+	if (pcxt)
+	{
+		DestroyParallelContext(pcxt);
+		ExitParallelMode();
+	}
+	if (debug_query_string)
+		pgstat_report_activity(STATE_RUNNING, debug_query_string);
 
 	values[0] = Int64GetDatum(rs.folders_seen);
 	values[1] = Int64GetDatum(rs.folders_added);

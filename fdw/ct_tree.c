@@ -616,8 +616,22 @@ entry_unchanged(CtTree *tree, const char *dir, const CtIndexFile *e)
  * identity; planning trusts the index).  A file the index would skip is
  * skipped only if it is unchanged since it was indexed.
  */
+static void
+update_probe(CtTree *tree)
+{
+	if (tree->probe_for != tree->prune)
+	{
+		MemoryContext old = MemoryContextSwitchTo(tree->cxt);
+
+		tree->probe = ct_index_probe(tree->prune);
+		tree->probe_for = tree->prune;
+		MemoryContextSwitchTo(old);
+	}
+}
+
 static CtFile *
-files_from_index(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles)
+files_from_index(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles,
+				 int *changed_folder)
 {
 	int			folder = ct_index_find(tree->index, part->dir);
 	CtIndexFile *ix;
@@ -625,6 +639,7 @@ files_from_index(CtTree *tree, const CtPartition *part, bool with_size, int *nfi
 	int			n;
 	int			kept = 0;
 
+	*changed_folder = -1;
 	if (folder < 0)
 		return NULL;
 	if (!tree->index_plan)
@@ -639,16 +654,12 @@ files_from_index(CtTree *tree, const CtPartition *part, bool with_size, int *nfi
 			st.st_mtim.tv_nsec == id.mtime_nsec && (uint64) st.st_ino == id.ino;
 		pfree(abs);
 		if (!same)
+		{
+			*changed_folder = folder;
 			return NULL;
+		}
 	}
-	if (tree->probe_for != tree->prune)
-	{
-		MemoryContext old = MemoryContextSwitchTo(tree->cxt);
-
-		tree->probe = ct_index_probe(tree->prune);
-		tree->probe_for = tree->prune;
-		MemoryContextSwitchTo(old);
-	}
+	update_probe(tree);
 	ix = ct_index_folder_files(tree->index, folder, &n);
 	files = palloc(sizeof(CtFile) * Max(n, 1));
 	for (int i = 0; i < n; i++)
@@ -702,6 +713,11 @@ ct_tree_files(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles
 	DirEntry   *entries;
 	CtFile	   *files;
 	int			n;
+	int			changed = -1;
+	CtIndexFile *ix = NULL;
+	int			nix = 0;
+	int			j = 0;
+	int			kept = 0;
 
 	if (tree->single_file)
 	{
@@ -719,24 +735,57 @@ ct_tree_files(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles
 
 	if (tree->index)
 	{
-		files = files_from_index(tree, part, with_size, nfiles);
+		files = files_from_index(tree, part, with_size, nfiles, &changed);
 		if (files)
 			return files;
 	}
-	entries = list_dir(tree, part->dir, CT_LEVEL_DAY, true, with_size, &n);
-	if (tree->index)
-		tree->files_unindexed += n;
+
+	/*
+	 * A folder that changed since it was indexed (a live mirror's newest
+	 * day) is listed, with every file's size and time; the files still as
+	 * they were indexed keep their entries.
+	 */
+	entries = list_dir(tree, part->dir, CT_LEVEL_DAY, true, with_size || changed >= 0, &n);
+	if (changed >= 0)
+	{
+		ix = ct_index_folder_files(tree->index, changed, &nix);
+		update_probe(tree);
+	}
 	files = palloc(Max(n, 1) * sizeof(CtFile));
 	for (int i = 0; i < n; i++)
 	{
-		parse_file_name(entries[i].name, &files[i]);
-		files[i].name = entries[i].name;
-		files[i].size = entries[i].size;
-		files[i].mtime_sec = entries[i].mtime.tv_sec;
-		files[i].mtime_nsec = entries[i].mtime.tv_nsec;
-		files[i].span = entries[i].span;
+		CtFile	   *f = &files[kept];
+		int			c = 1;
+
+		parse_file_name(entries[i].name, f);
+		f->name = entries[i].name;
+		f->size = with_size ? entries[i].size : -1;
+		f->mtime_sec = entries[i].mtime.tv_sec;
+		f->mtime_nsec = entries[i].mtime.tv_nsec;
+		f->span = entries[i].span;
+		if (tree->index)
+		{
+			/* both in name order */
+			while (j < nix && (c = strcmp(ix[j].name, f->name)) < 0)
+				j++;
+			if (j < nix && c == 0 && ix[j].size == entries[i].size &&
+				ix[j].mtime_sec == f->mtime_sec && ix[j].mtime_nsec == f->mtime_nsec)
+			{
+				tree->files_index_covered++;
+				if (!ct_index_may_match(tree->probe, tree->prune, &ix[j]))
+				{
+					tree->files_index_pruned++;
+					continue;
+				}
+			}
+			else if (j < nix && c == 0)
+				tree->files_index_stale++;
+			else
+				tree->files_unindexed++;
+		}
+		kept++;
 	}
-	*nfiles = n;
+	*nfiles = kept;
 	return files;
 }
 

@@ -8,9 +8,15 @@
  * raw UTF-8, pretty-printing and any key order; values to look for are
  * taken from the records themselves (so matches are common) and made up.
  * jansson is the parser of reference.
+ *
+ * The set of a scan's checks (CtRawSet) must give exactly what checking its
+ * conditions one by one gives (one needle of each ANY condition, every
+ * needle of each ALL one, ci needles in any ASCII letter case), with
+ * Hyperscan and with memmem, on sets of 1 to 300 needles.
  */
 /* memmem() is a GNU extension */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -215,6 +221,277 @@ has_key(json_t *obj, const char *k, int ci)
 	return 0;
 }
 
+/* --- CtRawSet against its conditions checked one by one --------------------- */
+
+static int
+naive_find(const char *hay, size_t len, const char *n, size_t nlen, int ci)
+{
+	if (nlen == 0)
+		return 1;
+	for (size_t i = 0; i + nlen <= len; i++)
+	{
+		size_t		j = 0;
+
+		while (j < nlen && (ci ? tolower((unsigned char) hay[i + j]) == tolower((unsigned char) n[j])
+							: hay[i + j] == n[j]))
+			j++;
+		if (j == nlen)
+			return 1;
+	}
+	return 0;
+}
+
+/* Does a string anywhere in v (keys too) hold every piece, in any ASCII case? */
+static int
+holds_pieces_ci(json_t *v, char *const *pieces, const size_t *lens, int n)
+{
+	const char *key;
+	json_t	   *item;
+	size_t		i;
+
+	if (json_is_string(v))
+	{
+		for (int k = 0; k < n; k++)
+			if (!naive_find(json_string_value(v), json_string_length(v), pieces[k], lens[k], 1))
+				return 0;
+		return 1;
+	}
+	if (json_is_object(v))
+		json_object_foreach(v, key, item)
+		{
+			int			all = 1;
+
+			for (int k = 0; k < n && all; k++)
+				all = naive_find(key, strlen(key), pieces[k], lens[k], 1);
+			if (all || holds_pieces_ci(item, pieces, lens, n))
+				return 1;
+		}
+	if (json_is_array(v))
+		json_array_foreach(v, i, item)
+			if (holds_pieces_ci(item, pieces, lens, n))
+				return 1;
+	return 0;
+}
+
+#define SET_MAX_CONDS 4
+#define SET_MAX_NEEDLES 300
+
+typedef struct TestCond
+{
+	int			all;
+	int			ci;
+	int			n;
+	char	   *needles[SET_MAX_NEEDLES];
+	size_t		lens[SET_MAX_NEEDLES];
+} TestCond;
+
+/* A needle: a word, a piece of one, a made-up name; as "v", "v or a piece. */
+static size_t
+make_needle(char *out, int piece)
+{
+	const char *w = words[next_rand() % NWORDS];
+	size_t		wl = strlen(w);
+	size_t		start = 0,
+				len = wl;
+	char		made[32];
+
+	if (next_rand() % 4 == 0)
+	{
+		snprintf(made, sizeof(made), "Name%u", next_rand() % 1000);
+		w = made;
+		wl = len = strlen(made);
+	}
+	if (piece || next_rand() % 4 == 0)
+	{
+		start = wl > 1 ? next_rand() % (wl - 1) : 0;
+		len = wl - start ? 1 + next_rand() % (wl - start) : 0;
+	}
+	if (piece)
+	{
+		memcpy(out, w + start, len);
+		return len;
+	}
+	return ct_raw_needle(w + start, len, next_rand() % 3 == 0, out);
+}
+
+static int
+test_sets(void)
+{
+	static char pool[2000][4096];
+	static size_t pool_len[2000];
+	static json_t *pool_doc[2000];
+	long		checks = 0,
+				rejected = 0,
+				hs_sets = 0;
+
+	for (int r = 0; r < 2000; r++)
+	{
+		char	   *o = pool[r];
+		int			pretty = next_rand() % 4 == 0;
+		int			escape_mode = next_rand() % 8 == 0;
+		json_error_t jerr;
+
+		*o++ = '{';
+		for (int i = 0, k = 1 + next_rand() % 6; i < k; i++)
+		{
+			char		kbuf[256];
+
+			if (i)
+				*o++ = ',';
+			put_ws(&o, pretty, 1);
+			put_string(&o, key_variant(words[next_rand() % NWORDS], kbuf), escape_mode);
+			*o++ = ':';
+			put_value(&o, 1, pretty, escape_mode);
+			if (next_rand() % 2)
+			{
+				char		name[32];
+
+				snprintf(name, sizeof(name), ",\"n\":\"Name%u\"", next_rand() % 1000);
+				o += sprintf(o, "%s", name);
+			}
+		}
+		*o++ = '}';
+		*o = '\0';
+		pool_len[r] = o - pool[r];
+		if (pool_len[r] >= sizeof(pool[0]) - 1024)
+		{
+			fprintf(stderr, "test record too long\n");
+			return 1;
+		}
+		pool_doc[r] = json_loadb(pool[r], pool_len[r], JSON_ALLOW_NUL, &jerr);
+		if (pool_doc[r] == NULL)
+		{
+			fprintf(stderr, "generator wrote invalid JSON: %s\n", jerr.text);
+			return 1;
+		}
+	}
+
+	for (int t = 0; t < 400; t++)
+	{
+		static TestCond conds[SET_MAX_CONDS];
+		int			nconds = 1 + next_rand() % SET_MAX_CONDS;
+		CtRawSet   *sets[2];
+
+		for (int c = 0; c < nconds; c++)
+		{
+			TestCond   *tc = &conds[c];
+			int			big = next_rand() % 5 == 0;
+
+			tc->all = next_rand() % 3 == 0;
+			tc->ci = next_rand() % 3 == 0;
+			tc->n = tc->all ? 1 + next_rand() % 3 : big ? 50 + next_rand() % 250 : 1 + next_rand() % 5;
+			for (int i = 0; i < tc->n; i++)
+			{
+				if (tc->needles[i] == NULL)
+					tc->needles[i] = malloc(300);
+				tc->lens[i] = make_needle(tc->needles[i], tc->all);
+			}
+		}
+		for (int e = 0; e < 2; e++)
+		{
+			sets[e] = ct_raw_set_new();
+			for (int c = 0; c < nconds; c++)
+			{
+				bool		ci[SET_MAX_NEEDLES];
+
+				for (int i = 0; i < conds[c].n; i++)
+					ci[i] = conds[c].ci;
+				if (!ct_raw_set_add(sets[e], conds[c].all, conds[c].n, conds[c].needles,
+									conds[c].lens, ci))
+					return 1;
+			}
+			if (!ct_raw_set_build(sets[e], e == 1))
+				return 1;
+		}
+		if (strcmp(ct_raw_set_engine(sets[0]), "memmem") != 0)
+			return 1;
+		hs_sets += strcmp(ct_raw_set_engine(sets[1]), "Hyperscan") == 0;
+
+		for (int k = 0; k < 500; k++)
+		{
+			int			r = next_rand() % 2000;
+			const char *rec = pool[r];
+			size_t		len = pool_len[r];
+			int			expect = memchr(rec, '\\', len) != NULL;
+
+			if (!expect)
+			{
+				expect = 1;
+				for (int c = 0; c < nconds && expect; c++)
+				{
+					int			held = conds[c].all;
+
+					for (int i = 0; i < conds[c].n; i++)
+						if (naive_find(rec, len, conds[c].needles[i], conds[c].lens[i], conds[c].ci) != conds[c].all)
+						{
+							held = !conds[c].all;
+							break;
+						}
+					expect = held;
+				}
+			}
+			for (int e = 0; e < 2; e++)
+				if (ct_raw_set_may_match(sets[e], rec, len) != expect)
+				{
+					fprintf(stderr, "raw set (%s) says %d, its conditions %d, for:\n%s\n",
+							ct_raw_set_engine(sets[e]), !expect, expect, rec);
+					return 1;
+				}
+			checks++;
+			if (!expect)
+			{
+				rejected++;
+				/* a rejected record cannot match an ILIKE of the pieces (C collation) */
+				for (int c = 0; c < nconds; c++)
+					if (conds[c].all && conds[c].ci)
+					{
+						int			ok = 1;
+
+						for (int i = 0; i < conds[c].n; i++)
+							ok = ok && ct_raw_piece_ok(conds[c].needles[i], conds[c].lens[i]);
+						if (ok && holds_pieces_ci(pool_doc[r], conds[c].needles, conds[c].lens, conds[c].n) &&
+							nconds == 1)
+						{
+							fprintf(stderr, "raw set rejected a record matching ILIKE pieces:\n%s\n", rec);
+							return 1;
+						}
+					}
+			}
+		}
+		ct_raw_set_free(sets[0]);
+		ct_raw_set_free(sets[1]);
+	}
+	for (int r = 0; r < 2000; r++)
+		json_decref(pool_doc[r]);
+	printf("rawcheck: %ld set checks (400 sets, %ld with Hyperscan), %ld records rejected, "
+		   "both engines as the conditions one by one\n", checks, hs_sets, rejected);
+	return rejected > 0 ? 0 : 1;
+}
+
+/* ct_raw_ci_span: runs end at i, k and non-ASCII bytes only */
+static int
+test_ci_span(void)
+{
+	static const struct
+	{
+		const char *v;
+		size_t		span;
+	}			cases[] = {
+		{"", 0}, {"abc", 3}, {"Bucket", 3}, {"k", 0}, {"DeleteTrail", 9}, {"NOT AUTHORIZED", 10},
+		{"caf\xc3\xa9", 3}, {"x-y_z%", 6}, {"I", 0}, {"K", 0}, {"\xe2\x84\xaa", 0},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (ct_raw_ci_span(cases[i].v, strlen(cases[i].v)) != cases[i].span)
+		{
+			fprintf(stderr, "ct_raw_ci_span(\"%s\") = %zu, not %zu\n", cases[i].v,
+					ct_raw_ci_span(cases[i].v, strlen(cases[i].v)), cases[i].span);
+			return 1;
+		}
+	printf("rawcheck: %zu ct_raw_ci_span cases\n", sizeof(cases) / sizeof(cases[0]));
+	return 0;
+}
+
 int
 main(void)
 {
@@ -360,6 +637,8 @@ main(void)
 		   key_checks, key_rejected);
 	printf("rawcheck: %ld LIKE-piece checks against jansson, %ld records rejected on raw bytes, none wrongly\n",
 		   like_checks, like_rejected);
+	if (test_sets() != 0 || test_ci_span() != 0)
+		return 1;
 	/* a check that never rejects tests nothing */
 	return rejected > 0 && key_rejected > 0 && like_rejected > 0 ? 0 : 1;
 }

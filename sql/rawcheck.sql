@@ -1,0 +1,99 @@
+-- The raw-bytes record check: all pushed conditions searched at once (long
+-- IN lists too), LIKE and ILIKE on the text of json and jsonb columns, ILIKE
+-- on text columns; every answer the same with pushdown off.
+\getenv fixtures CT_FIXTURES
+\set rc :fixtures '_rawcheck'
+SET timezone = 'UTC';
+\pset null '(null)'
+
+CREATE SERVER rc FOREIGN DATA WRAPPER cloudtrail_fdw OPTIONS (root :'rc');
+CREATE FOREIGN TABLE rc_logs (eventid text, eventname text, useridentity jsonb,
+  requestparameters jsonb, responseelements jsonb, additionaleventdata jsonb,
+  errormessage text, useragent text, sourceipaddress text, event jsonb,
+  rp_json json OPTIONS (field 'requestParameters'))
+  SERVER rc;
+CREATE FOREIGN TABLE rc_json (eventid text, event json, requestparameters json) SERVER rc;
+
+-- jsonb_col::text LIKE: the pieces are looked for in the raw bytes; a record
+-- with a backslash is parsed (rc-03 escapes a letter of no-such-bucket)
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE requestparameters::text LIKE '%no-such-bucket%'$$);
+SELECT eventid FROM rc_logs WHERE requestparameters::text LIKE '%no-such-bucket%' ORDER BY 1;
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE event::text LIKE '%AdministratorAccess%'$$);
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE rp_json::text LIKE '%my-bucket%private%'$$);
+SELECT scan_counts($$SELECT eventid FROM rc_json WHERE event::text LIKE '%StopLogging%'$$);
+-- pieces jsonb could print differently from the file are not looked for:
+-- numbers (1e3 prints as 1000), ": " and ", " of objects, a leading space
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE requestparameters::text LIKE '%1000%'$$);
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE requestparameters::text LIKE '%"key": "kelvin%'$$);
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE requestparameters::text LIKE '% 1.50%'$$);
+SELECT eventid, requestparameters::text FROM rc_logs WHERE requestparameters::text LIKE '%1000%';
+SELECT eventid, requestparameters::text FROM rc_json WHERE requestparameters::text LIKE '%1e3%';
+
+-- ILIKE (~~*): the pieces' runs without i, k or a non-ASCII letter, in any
+-- ASCII letter case (K, the Kelvin sign, lowers to k; İ to i)
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE eventname ILIKE '%deletetrail%'$$);
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE useridentity::text ILIKE '%"BOB"%'$$);
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE errormessage ~~* '%NOT AUTHORIZED%'$$);
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE useridentity->>'userName' ILIKE 'CAFÉ'$$);
+SELECT eventid, useridentity->>'userName' FROM rc_logs
+ WHERE useridentity->>'userName' ILIKE '%kkarl%' COLLATE "und-x-icu";
+SELECT eventid, requestparameters->>'key' FROM rc_logs
+ WHERE requestparameters->>'key' ILIKE '%/istanbul' COLLATE "und-x-icu" ORDER BY 1;
+
+-- every condition's values in one pass: an IN list of 200 names, with more
+SELECT explain_lines(format($$SELECT eventid FROM rc_logs WHERE eventname IN (%s)$$,
+  (SELECT string_agg(quote_literal('Name' || i), ', ') FROM generate_series(1, 199) i) || ', ''DeleteTrail'''), 'Records');
+SELECT explain_lines(format($$SELECT eventid FROM rc_logs WHERE eventname IN (%s)
+   AND requestparameters::text LIKE '%%TRAIL%%' AND errormessage IS NOT NULL$$,
+  (SELECT string_agg(quote_literal('Name' || i), ', ') FROM generate_series(1, 199) i) || ', ''DeleteTrail'''), 'Records');
+
+SELECT both_ways(q) FROM (VALUES
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters::text LIKE '%no-such-bucket%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters::text LIKE '%bucket%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters::text LIKE '%1000%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters::text LIKE '%1.50%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters::text LIKE '%"x": true%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters::text LIKE '%a: b, c%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters::text LIKE '{%}'$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters::text LIKE 'null'$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters::text LIKE '%Statement%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE useridentity::text LIKE '%café%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE event::text LIKE '%"eventName": "GetObject"%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE event::text LIKE '%AdministratorAccess%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE event::text LIKE '%ERRORMESSAGE%Mallory%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE rp_json::text LIKE '%1e3%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE rp_json::text LIKE '%"size":1e3%'$$),
+  ($$SELECT eventid FROM rc_json WHERE event::text LIKE '%"MFAUsed": "No"%'$$),
+  ($$SELECT eventid FROM rc_json WHERE requestparameters::text LIKE '%no-such%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE eventname ILIKE '%deletetrail%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE eventname ILIKE 'getobject'$$),
+  ($$SELECT eventid FROM rc_logs WHERE eventname ~~* 'create%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE eventname ILIKE '%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE useridentity::text ILIKE '%"BOB"%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE useridentity::text ILIKE '%KKARL%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE useridentity::text ILIKE '%kkarl%' COLLATE "und-x-icu"$$),
+  ($$SELECT eventid FROM rc_logs WHERE useridentity->>'userName' ILIKE '%CAFÉ%' COLLATE "und-x-icu"$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters->>'key' ILIKE '%/istanbul' COLLATE "und-x-icu"$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters::text ILIKE '%İSTANBUL%' COLLATE "und-x-icu"$$),
+  ($$SELECT eventid FROM rc_logs WHERE errormessage ~~* '%NOT AUTHORIZED%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE useragent ILIKE '%python/%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE eventname IN ('DeleteTrail', 'StopLogging', 'AttachUserPolicy', 'CreateUser')$$),
+  ($$SELECT eventid FROM rc_logs WHERE eventname IN ('DeleteTrail', 'StopLogging') AND useridentity::text LIKE '%caf%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE eventname LIKE 'Create%' AND requestparameters::text LIKE '%bucket%' AND sourceipaddress = '198.51.100.2'$$),
+  ($$SELECT eventid FROM rc_logs WHERE eventname = 'GetObject' AND requestparameters IS NOT NULL AND event::text ILIKE '%RATIO%'$$)) v(q);
+SELECT both_ways(format($$SELECT eventid FROM rc_logs WHERE eventname IN (%s)$$,
+  (SELECT string_agg(quote_literal(v), ', ') FROM (SELECT 'Name' || i FROM generate_series(1, 300) i
+     UNION ALL VALUES ('GetObject'), ('ConsoleLogin'), ('CreateBucket')) x(v))));
+
+-- what EXPLAIN shows
+SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT eventid FROM rc_logs
+ WHERE requestparameters::text LIKE '%no-such-bucket%' AND event::text ILIKE '%Bucket%'
+   AND rp_json::text LIKE '%x%'$$);
+-- not pushed: the text of something other than a column, NOT LIKE, a
+-- pattern that is not a constant
+SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT eventid FROM rc_logs
+ WHERE (requestparameters->'key')::text LIKE '%x%' AND requestparameters::text NOT LIKE '%y%'
+   AND eventname ILIKE eventid$$);
+
+DROP FOREIGN TABLE rc_logs, rc_json;
+DROP SERVER rc;
