@@ -482,7 +482,8 @@ async function main() {
   R.run_seconds = Math.round((Date.now() - t00) / 1000);
   await C.end();
 
-  const md = markdown(R, { day, dayFiles, dayRecords, needles });
+  R.meta = { day, dayFiles, dayRecords, needles };
+  const md = markdown(R, R.meta);
   fs.mkdirSync(cfg.resultsDir, { recursive: true });
   const stamp = started.replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
   fs.writeFileSync(path.join(cfg.resultsDir, `index-${stamp}.json`), JSON.stringify(R, null, 1));
@@ -502,7 +503,7 @@ function markdown(R, { day, dayFiles, dayRecords, needles }) {
   const d = S.queries.day;
   const fr = (x) => x.explain.scan['Files Read'];
   add(`one-day count (\`${day}\`), time`, fmt(d.on.median_ms), fmt(d.off.median_ms), '', null,
-    `answer ${d.on.rows[0]} (manifest ${dayRecords}): ${d.matches_manifest && d.same ? 'same' : 'DIFFERENT'}`);
+    `answer ${d.on.rows[0]} (manifest ${dayRecords}): ${d.matches_manifest && d.same ? 'same' : 'DIFFERENT'}; planning on ${fmt(d.on.explain.planning_ms)} / off ${fmt(d.off.explain.planning_ms)}; JIT: on ${d.on.explain.jit ? fmt(d.on.explain.jit.total_ms) : 'none'}, off ${d.off.explain.jit ? fmt(d.off.explain.jit.total_ms) : 'none'}`);
   add('one-day count, files read', fr(d.on), fr(d.off), `only the ${dayFiles} files holding a record of the day`, fr(d.on) <= dayFiles,
     `planning listed ${d.off.explain.scan['Files Listed']} files with the index off; the index skipped ${d.on.explain.scan['Files Skipped by Index'] ?? 0} at planning, ${d.on.explain.scan['Files Skipped by Index at Run Time'] ?? 0} at run time`);
   for (const n of needles) {
@@ -513,7 +514,7 @@ function markdown(R, { day, dayFiles, dayRecords, needles }) {
     const statS = S.stat_floor ? S.stat_floor.us_per_file * (q.on.explain.scan['Files Skipped by Index at Run Time'] ?? 0) / 1000 : null;
     add(`needle \`${n.kind}\` over the archive`, fmt(q.on.median_ms), fmt(q.off.median_ms),
       '≤ 50 ms and ≤ 0.005x DuckDB', q.on.median_ms <= 50 && (ratio === null || ratio <= 0.005),
-      `DuckDB ${dk ? fmt(dk.median_ms) : 'n/a'}${ratio !== null ? ` (on/DuckDB ${ratio.toFixed(4)}x)` : ''}; rows ${q.on.rows.length}, on = off: ${q.same}, = DuckDB: ${sameDuck ?? 'n/a'}, = manifest: ${q.matches_manifest}; files read on ${fr(q.on)} / off ${fr(q.off)}; planning on ${fmt(q.on.explain.planning_ms)}, execution on ${fmt(q.on.explain.execution_ms)}; skipped at run time ${q.on.explain.scan['Files Skipped by Index at Run Time'] ?? 0} files (each stat()ed: ~${statS !== null ? fmt(statS) : 'n/a'} of stat() at the measured ${S.stat_floor?.us_per_file ?? '?'} µs)${q.on.explain.jit ? `; JIT ${fmt(q.on.explain.jit.total_ms)}` : ''}`);
+      `DuckDB ${dk ? fmt(dk.median_ms) : 'n/a'}${ratio !== null ? ` (on/DuckDB ${ratio.toFixed(4)}x)` : ''}; rows ${q.on.rows.length}, on = off: ${q.same}, = DuckDB: ${sameDuck ?? 'n/a'}, = manifest: ${q.matches_manifest}; files read on ${fr(q.on)} / off ${fr(q.off)}; planning on ${fmt(q.on.explain.planning_ms)}, execution on ${fmt(q.on.explain.execution_ms)}; skipped at run time ${q.on.explain.scan['Files Skipped by Index at Run Time'] ?? 0} files (each stat()ed: ~${statS !== null ? fmt(statS) : 'n/a'} of stat() at the measured ${S.stat_floor?.us_per_file ?? '?'} µs); JIT: on ${q.on.explain.jit ? fmt(q.on.explain.jit.total_ms) : 'none'}, off ${q.off.explain.jit ? fmt(q.off.explain.jit.total_ms) : 'none'}`);
   }
   const c = S.queries.console;
   add('`eventname = \'ConsoleLogin\' ORDER BY eventtime DESC LIMIT 10`', fmt(c.on.median_ms), fmt(c.off.median_ms), '≤ index off', c.on.median_ms <= c.off.median_ms,
@@ -564,4 +565,18 @@ function markdown(R, { day, dayFiles, dayRecords, needles }) {
   return lines.join('\n');
 }
 
-main().catch((e) => { console.error(e); process.exit(2); });
+// node index_bench.mjs --render results/index-<timestamp>.json: the table again (the mirror's
+// manifest is read for runs that did not store the day's figures)
+function render(file) {
+  const R = JSON.parse(fs.readFileSync(file, 'utf8'));
+  let meta = R.meta;
+  if (!meta) {
+    const man = JSON.parse(fs.readFileSync(path.join(R.config.mirror, '.bench-manifest.json'), 'utf8'));
+    const day = /eventtime >= '([0-9-]+)'/.exec(R.steps.queries.day.sql)[1];
+    meta = { day, dayFiles: man.event_days[day].files, dayRecords: man.event_days[day].records, needles: man.needles };
+  }
+  console.log(markdown(R, meta));
+}
+
+if (process.argv.includes('--render')) render(process.argv[process.argv.indexOf('--render') + 1]);
+else main().catch((e) => { console.error(e); process.exit(2); });
