@@ -3,6 +3,7 @@
 MODULE_big = cloudtrail_fdw
 OBJS = \
 	fdw/cloudtrail_fdw.o \
+	fdw/ct_analyze.o \
 	fdw/ct_convert.o \
 	fdw/ct_digest.o \
 	fdw/ct_index.o \
@@ -38,8 +39,15 @@ PG_CPPFLAGS += $(CT_HS_CFLAGS)
 SHLIB_LINK += $(CT_HS_LIBS)
 endif
 
-REGRESS = upgrade setup options layout columns types input_errors seed pushdown rawcheck fields sorted parallel resources on_error realdata privileges faults vanish encoding digests index
+REGRESS = upgrade setup options layout columns types input_errors seed pushdown rawcheck fields sorted parallel resources on_error realdata privileges faults vanish encoding digests analyze index
 REGRESS_OPTS = --encoding=UTF8 --no-locale
+ISOLATION = index_concurrency
+# TAP tests (t/*.pl) make clusters of their own, which initdb refuses to do
+# as root: as root installcheck leaves them out, and `make tapcheck` runs
+# them as the postgres user in a copy of them (tmp_tap/).
+ifneq ($(shell id -u),0)
+TAP_TESTS = 1
+endif
 
 # Fixture mirrors are generated for each test run, where the server can read them.
 CT_FIXTURES ?= /tmp/cloudtrail_fdw_fixtures
@@ -60,6 +68,20 @@ fixtures:
 $(OBJS): $(wildcard $(srcdir)/fdw/*.h)
 
 installcheck: fixtures
+
+.PHONY: tapcheck
+tapcheck:
+	test -d $(CT_FIXTURES)/many || $(MAKE) fixtures
+ifeq ($(shell id -u),0)
+	rm -rf tmp_tap && mkdir tmp_tap && cp -R $(srcdir)/Makefile $(srcdir)/t tmp_tap/ && chown -R postgres tmp_tap
+	runuser -u postgres -- $(MAKE) -C tmp_tap prove PG_CONFIG=$(PG_CONFIG) CT_FIXTURES=$(CT_FIXTURES)
+else
+	$(prove_installcheck)
+endif
+
+.PHONY: prove
+prove:
+	$(prove_installcheck)
 
 # ---------------------------------------------------------------------------
 # Stand-alone tests of fdw/ct_stream.c and fdw/ct_json.c (built with

@@ -42,14 +42,12 @@
 #include "utils/sampling.h"
 
 #include "cloudtrail_fdw.h"
+#include "ct_analyze.h"
 #include "ct_compat.h"
 #include "ct_index.h"
 
 PG_MODULE_MAGIC;
 
-/* Planning estimates without statistics. */
-#define CT_GZIP_RATIO			10.0	/* JSON bytes per compressed byte */
-#define CT_RECORD_BYTES			1200.0	/* JSON bytes per record */
 
 /*
  * What a parallel scan costs before its first row, beyond what Gather adds:
@@ -155,6 +153,32 @@ _PG_init(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+	DefineCustomBoolVariable("cloudtrail_fdw.enable_hyperscan",
+							 "Search the raw bytes of records with Hyperscan, when it is built in.",
+							 "When off, every needle of the raw check is looked for with memmem(); "
+							 "the answers are the same.",
+							 &ct_enable_hyperscan,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	DefineCustomIntVariable("cloudtrail_fdw.refresh_checkpoint_interval",
+							"How often refresh_index() writes a complete index while it runs.",
+							"A refresh that is cancelled or dies keeps what was written.",
+							&ct_refresh_checkpoint_secs,
+							10, 0, 3600,
+							PGC_USERSET,
+							GUC_UNIT_S,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("cloudtrail_fdw.analyze_seed",
+							"Seed of ANALYZE's sample of cloudtrail_fdw tables.",
+							"-1, the default, draws one for each ANALYZE; another value "
+							"makes the sample of an unchanged mirror repeatable.",
+							&ct_analyze_seed,
+							-1, -1, INT_MAX,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
 	ct_reserve_guc_prefix("cloudtrail_fdw");
 	ct_location_check_init();
 }
@@ -367,8 +391,8 @@ ctGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 			selective = lappend(selective, rinfo);
 	}
 	baserel->rows = clamp_row_est(fpinfo->ntuples *
-								  clauselist_selectivity(root, selective,
-														 0, JOIN_INNER, NULL));
+								  ct_estimate_selectivity(root, baserel, foreigntableid,
+														  fpinfo->conds, selective));
 }
 
 /* A path of the scan: sorted when it has pathkeys (fdw_private then says by what). */
@@ -892,52 +916,7 @@ ctShutdownForeignScan(ForeignScanState *node)
 	}
 }
 
-/* --- ANALYZE ------------------------------------------------------------- */
-
-static int
-ct_acquire_sample_rows(Relation onerel, int elevel, HeapTuple *rows,
-					   int targrows, double *totalrows, double *totaldeadrows)
-{
-	TupleDesc	tupdesc = RelationGetDescr(onerel);
-	Datum	   *values = palloc(tupdesc->natts * sizeof(Datum));
-	bool	   *nulls = palloc(tupdesc->natts * sizeof(bool));
-	CtScan	   *scan = ct_scan_begin(onerel, RelationGetDescr(onerel), true, NULL, NIL,
-									 false, NULL, 0, NULL);
-	ReservoirStateData rstate;
-	double		rowstoskip = -1;
-	int			numrows = 0;
-
-	*totalrows = 0;
-	*totaldeadrows = 0;
-	reservoir_init_selection_state(&rstate, targrows);
-	while (ct_scan_next(scan, values, nulls))
-	{
-		ct_analyze_delay_point();
-		if (numrows < targrows)
-			rows[numrows++] = heap_form_tuple(tupdesc, values, nulls);
-		else
-		{
-			if (rowstoskip < 0)
-				rowstoskip = reservoir_get_next_S(&rstate, *totalrows, targrows);
-			if (rowstoskip <= 0)
-			{
-				int			k = (int) (targrows * ct_reservoir_random(&rstate));
-
-				heap_freetuple(rows[k]);
-				rows[k] = heap_form_tuple(tupdesc, values, nulls);
-			}
-			rowstoskip -= 1;
-		}
-		*totalrows += 1;
-	}
-	ct_scan_end(scan);
-
-	ereport(elevel,
-			(errmsg("\"%s\": scanned " INT64_FORMAT " files, containing %.0f rows; %d rows in sample",
-					RelationGetRelationName(onerel), ct_scan_stats(scan)->files,
-					*totalrows, numrows)));
-	return numrows;
-}
+/* --- ANALYZE: a sample of the files, see ct_analyze.c ---------------------- */
 
 static bool
 ctAnalyzeForeignTable(Relation relation, AcquireSampleRowsFunc *func,
@@ -949,7 +928,7 @@ ctAnalyzeForeignTable(Relation relation, AcquireSampleRowsFunc *func,
 	ct_get_options(RelationGetRelid(relation), &info.opts);
 	ct_size_tree(&info, RelationGetRelationName(relation), NULL);
 	*totalpages = (BlockNumber) Max(1, (info.nbytes + BLCKSZ - 1) / BLCKSZ);
-	*func = ct_acquire_sample_rows;
+	*func = ct_analyze_sample;
 	return true;
 }
 

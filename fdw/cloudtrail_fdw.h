@@ -71,6 +71,7 @@ typedef struct CtCond
 } CtCond;
 
 extern bool ct_enable_pushdown;
+extern bool ct_enable_hyperscan;
 extern bool ct_enable_sorted_scan;
 
 extern List *ct_extract_conds(PlannerInfo *root, RelOptInfo *baserel,
@@ -156,6 +157,7 @@ typedef struct CtTree
 	/* the persistent index (ct_index.c), if the mirror has one */
 	struct CtIndex *index;
 	bool		index_plan;		/* planning: trust it without looking at the disk */
+	bool		index_check_files;	/* stat() a file before the index skips it */
 	MemoryContext cxt;			/* where the tree lives */
 	const struct CtPrune *probe_for;	/* the conditions probe was made for */
 	struct CtIndexProbe *probe;
@@ -367,6 +369,21 @@ extern CtScan *ct_scan_begin(Relation rel, TupleDesc scandesc, bool all_columns,
 							 CtPrune *prune, AttrNumber sort_attno,
 							 CtShared *shared);
 extern void ct_scan_set_prune(CtScan *scan, CtPrune *prune);
+
+/*
+ * ANALYZE's sampler (ct_analyze.c): which partitions (before they are
+ * listed) and files a scan reads, and which records (once split, before
+ * they are parsed) it converts into rows.
+ */
+typedef struct CtScanSampler
+{
+	bool		(*keep_partition) (void *arg, const CtPartition *part);
+	bool		(*keep_file) (void *arg, const CtPartition *part, const CtFile *file);
+	bool		(*keep_record) (void *arg, const CtPartition *part, const CtFile *file);
+	void	   *arg;
+} CtScanSampler;
+
+extern void ct_scan_set_sampler(CtScan *scan, const CtScanSampler *sampler);
 extern bool ct_scan_next(CtScan *scan, Datum *values, bool *nulls);
 extern void ct_scan_rescan(CtScan *scan);
 extern void ct_scan_end(CtScan *scan);

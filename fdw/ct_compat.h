@@ -177,4 +177,11 @@ ct_create_foreignscan_path(PlannerInfo *root, RelOptInfo *rel, double rows,
 #define ct_reservoir_random(rs)	sampler_random_fract((rs)->randstate)
 #endif
 
+/* ... and its generator is seeded with a uint32 from 15 (a long before) */
+#if PG_VERSION_NUM >= 150000
+#define ct_reservoir_seed(rs, seed)	sampler_random_init_state((uint32) (seed), &(rs)->randstate)
+#else
+#define ct_reservoir_seed(rs, seed)	sampler_random_init_state((long) (seed), (rs)->randstate)
+#endif
+
 #endif							/* CT_COMPAT_H */

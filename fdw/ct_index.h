@@ -57,6 +57,7 @@ typedef struct CtFolderId
 
 /* ---- reading ---- */
 extern bool ct_enable_index;
+extern int	ct_refresh_checkpoint_secs;
 
 extern char *ct_index_path(const char *root, const char *log_type);
 extern const char *ct_index_display_path(const char *path);

@@ -51,11 +51,13 @@ static const CtOptionDef valid_options[] = {
 	{"root", ForeignServerRelationId},
 	{"max_delivery_delay", ForeignServerRelationId},
 	{"use_digests", ForeignServerRelationId},
+	{"index_check", ForeignServerRelationId},
 	{"location", ForeignTableRelationId},
 	{"max_delivery_delay", ForeignTableRelationId},
 	{"log_type", ForeignTableRelationId},
 	{"on_error", ForeignTableRelationId},
 	{"use_digests", ForeignTableRelationId},
+	{"index_check", ForeignTableRelationId},
 	{"field", AttributeRelationId},
 	{NULL, InvalidOid}
 };
@@ -322,6 +324,14 @@ cloudtrail_fdw_validator(PG_FUNCTION_ARGS)
 			(void) ct_parse_delay(value);
 		else if (strcmp(def->defname, "use_digests") == 0)
 			(void) defGetBoolean(def);
+		else if (strcmp(def->defname, "index_check") == 0)
+		{
+			if (strcmp(value, "files") != 0 && strcmp(value, "folders") != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+						 errmsg("invalid value for cloudtrail_fdw option \"index_check\": \"%s\"", value),
+						 errhint("Valid values are \"files\" and \"folders\".")));
+		}
 		else if (strcmp(def->defname, "on_error") == 0)
 		{
 			if (strcmp(value, "stop") != 0 && strcmp(value, "skip_file") != 0)
@@ -367,6 +377,7 @@ ct_get_options(Oid foreigntableid, CtOptions *opts)
 	opts->log_type = CT_DEFAULT_LOG_TYPE;
 	opts->delay_text = CT_DEFAULT_DELAY;
 	opts->use_digests = true;
+	opts->index_check_files = true;
 	foreach(lc, options)
 	{
 		DefElem    *def = (DefElem *) lfirst(lc);
@@ -383,6 +394,8 @@ ct_get_options(Oid foreigntableid, CtOptions *opts)
 			opts->delay_text = defGetString(def);
 		else if (strcmp(def->defname, "use_digests") == 0)
 			opts->use_digests = defGetBoolean(def);
+		else if (strcmp(def->defname, "index_check") == 0)
+			opts->index_check_files = strcmp(defGetString(def), "files") == 0;
 	}
 	opts->delay = ct_parse_delay(opts->delay_text);
 	if (opts->root == NULL)		/* only if the catalog was edited by hand */

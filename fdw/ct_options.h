@@ -27,6 +27,9 @@ typedef struct CtOptions
 	char	   *delay_text;		/* max_delivery_delay as given */
 	int64		delay;			/* ... in microseconds, -1 = unbounded */
 	bool		use_digests;	/* prune by the times digest files give */
+	bool		index_check_files;	/* index_check 'files': stat() a file before
+									 * the index skips it; 'folders': trust an
+									 * unchanged folder */
 } CtOptions;
 
 /*

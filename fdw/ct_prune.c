@@ -29,6 +29,9 @@
 #include "cloudtrail_fdw.h"
 #include "ct_rawcheck.h"
 
+/* cloudtrail_fdw.enable_hyperscan: the multi-pattern engine of the raw check */
+bool		ct_enable_hyperscan = true;
+
 void
 ct_prune_init(CtPrune *p, int64 delay)
 {
@@ -314,7 +317,7 @@ raw_set(const CtPrune *cp)
 		if (kc->raw_ok)
 			raw_add(set, false, 1, &kc->needle, &kc->needle_len, kc->needle_ci);
 	}
-	if (!ct_raw_set_build(set, true))
+	if (!ct_raw_set_build(set, ct_enable_hyperscan))
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("out of memory"),

@@ -50,8 +50,8 @@
 #include "ct_options.h"
 #include "ct_stream.h"
 
-/* A complete index is written at least this often (seconds). */
-#define CT_REFRESH_CHECKPOINT_SECS	10
+/* cloudtrail_fdw.refresh_checkpoint_interval: a complete index this often (seconds) */
+int			ct_refresh_checkpoint_secs = 10;
 
 typedef struct RefreshStats
 {
@@ -459,6 +459,7 @@ typedef struct Leader
 	TimestampTz last_write;
 	const char *query;
 	RefreshStats *rs;
+	Participant *self;			/* the leader's own counts, not yet shared */
 } Leader;
 
 /* Moves the results done so far into the writer. */
@@ -538,12 +539,12 @@ leader_between(void *arg)
 	int			done = 0;
 
 	if (!TimestampDifferenceExceeds(ld->last_write, GetCurrentTimestamp(),
-									CT_REFRESH_CHECKPOINT_SECS * 1000))
+									ct_refresh_checkpoint_secs * 1000))
 		return;
 	write_checkpoint(ld);
 	for (int i = 0; i < ld->sh->nfolders; i++)
 		done += ld->added[i];
-	ld->rs->bytes_read = pg_atomic_read_u64(&ld->sh->stats[ST_BYTES]);
+	ld->rs->bytes_read = pg_atomic_read_u64(&ld->sh->stats[ST_BYTES]) + ld->self->rs.bytes_read;
 	report_progress(ld->query, ld->rs, done, ld->sh->nfolders);
 }
 /* Is relid a foreign table of a cloudtrail_fdw wrapper (by its handler's code)? */
@@ -702,9 +703,13 @@ cloudtrail_fdw_refresh_index(PG_FUNCTION_ARGS)
 	tree.prune = NULL;
 	path = ct_index_path(tree.root, tree.log_type);
 
-	/* one refresh of an index at a time: the second waits, then has little to do */
+	/*
+	 * One refresh of an index at a time: the second waits, then has little
+	 * to do.  The index serves every database of the cluster, so the lock
+	 * names none.
+	 */
 	key = hash_bytes_extended((const unsigned char *) path, strlen(path), 0);
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) (key >> 32), (uint32) key, 3);
+	SET_LOCKTAG_ADVISORY(tag, InvalidOid, (uint32) (key >> 32), (uint32) key, 3);
 	(void) LockAcquire(&tag, ExclusiveLock, false, false);
 
 	PG_TRY();
@@ -795,6 +800,7 @@ cloudtrail_fdw_refresh_index(PG_FUNCTION_ARGS)
 	ld.query = debug_query_string;
 	ld.rs = &rs;
 	participant_begin(&pt, sh, 0);
+	ld.self = &pt;
 	/* the part files of all participants, for the leader to read from */
 	ld.part_fds = palloc(sizeof(int) * ld.nparts);
 	for (i = 0; i < ld.nparts; i++)

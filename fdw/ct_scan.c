@@ -131,6 +131,9 @@ struct CtScan
 	bool		draining;
 	bool		at_boundary;	/* NEXT_BOUNDARY returned for this transition */
 
+	/* ANALYZE's sampler (ct_analyze.c), or NULL */
+	const CtScanSampler *sampler;
+
 	CtScanStats stats;
 };
 
@@ -529,11 +532,17 @@ load_next_group(CtScan *scan)
 	{
 		CtPartition *part = list_nth(scan->partitions, scan->partidx++);
 		int			n;
-		CtFile	   *files = ct_tree_files(&scan->tree, part, false, &n);
+		CtFile	   *files;
 
+		if (scan->sampler && !scan->sampler->keep_partition(scan->sampler->arg, part))
+			continue;			/* not even listed */
+		files = ct_tree_files(&scan->tree, part, false, &n);
 		scan->stats.partitions++;
 		for (int i = 0; i < n; i++)
 		{
+			if (scan->sampler &&
+				!scan->sampler->keep_file(scan->sampler->arg, part, &files[i]))
+				continue;
 			if (scan->nrefs == cap)
 			{
 				cap *= 2;
@@ -878,6 +887,13 @@ next_row(CtScan *scan, Datum *values, bool *nulls)
 				MemoryContextSwitchTo(old);
 				continue;
 			}
+			/* ANALYZE converts only the records its reservoir takes */
+			if (scan->sampler &&
+				!scan->sampler->keep_record(scan->sampler->arg, scan->part, &scan->file))
+			{
+				MemoryContextSwitchTo(old);
+				continue;
+			}
 			memset(nulls, true, natts * sizeof(bool));
 			if (!convert_record(scan, p, len, values, nulls, &err))
 			{
@@ -1075,6 +1091,17 @@ ct_scan_next(CtScan *scan, Datum *values, bool *nulls)
 	if (found)
 		scan->stats.rows++;
 	return found;
+}
+
+/*
+ * Lets ANALYZE's sampler choose the partitions and files the scan reads and
+ * the records it converts; sampler must live as long as the scan.  Set
+ * before the first row.
+ */
+void
+ct_scan_set_sampler(CtScan *scan, const CtScanSampler *sampler)
+{
+	scan->sampler = sampler;
 }
 
 /* Starts again from the first file; ct_scan_set_prune() when values changed. */

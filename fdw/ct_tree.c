@@ -675,7 +675,8 @@ files_from_index(CtTree *tree, const CtPartition *part, bool with_size, int *nfi
 			continue;
 		if (!ct_index_may_match(tree->probe, tree->prune, &ix[i]))
 		{
-			if (tree->index_plan || entry_unchanged(tree, part->dir, &ix[i]))
+			if (tree->index_plan || !tree->index_check_files ||
+				entry_unchanged(tree, part->dir, &ix[i]))
 			{
 				tree->files_index_pruned++;
 				continue;
@@ -836,6 +837,7 @@ ct_tree_open(CtTree *tree, const CtOptions *opts, CtOnError *onerr)
 	tree->log_type = opts->log_type;
 	tree->onerr = onerr;
 	/* only the default tree has digests of its own */
+	tree->index_check_files = opts->index_check_files;
 	tree->use_digests = opts->use_digests &&
 		strcmp(opts->log_type, CT_DEFAULT_LOG_TYPE) == 0;
 	tree->digest_generation = ct_digest_generation();

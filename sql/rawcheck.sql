@@ -95,5 +95,11 @@ SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT eventid FROM rc_logs
  WHERE (requestparameters->'key')::text LIKE '%x%' AND requestparameters::text NOT LIKE '%y%'
    AND eventname ILIKE eventid$$);
 
+-- every query compared so far (pushdown's and this file's), with Hyperscan
+-- and with memmem()
+SET client_min_messages = error;
+SELECT compared > 100 AS many, differing FROM replay_suite('cloudtrail_fdw.enable_hyperscan');
+RESET client_min_messages;
+
 DROP FOREIGN TABLE rc_logs, rc_json;
 DROP SERVER rc;

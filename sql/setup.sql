@@ -106,6 +106,32 @@ BEGIN
 END
 $$;
 
+-- every query compared so far, again with a setting on and off (how many
+-- ran, and any that differ): index.sql and rawcheck.sql use it
+CREATE FUNCTION replay_suite(setting text, OUT compared int, OUT differing text[])
+LANGUAGE plpgsql AS $$
+DECLARE
+  r record;
+  res text;
+BEGIN
+  compared := 0;
+  differing := '{}';
+  PERFORM set_config('cloudtrail_fdw_test.record', 'off', true);
+  FOR r IN SELECT DISTINCT q, ordered FROM suite_queries ORDER BY q, ordered LOOP
+    BEGIN
+      res := two_ways(r.q, setting, 'on', 'off', r.ordered);
+      compared := compared + 1;
+      IF res !~ 'same' THEN
+        differing := differing || r.q;
+      END IF;
+    EXCEPTION WHEN OTHERS THEN
+      NULL;   -- a query on a table dropped since
+    END;
+  END LOOP;
+  PERFORM set_config('cloudtrail_fdw_test.record', 'on', true);
+END
+$$;
+
 -- the lines of EXPLAIN ANALYZE (no costs, timings or sizes) matching pattern,
 -- without their indentation
 CREATE FUNCTION explain_lines(q text, pattern text) RETURNS SETOF text
