@@ -225,7 +225,7 @@ async function main() {
   PID = Number((await sql('SELECT pg_backend_pid()')).rows[0][0]);
   await sql('DROP EXTENSION IF EXISTS cloudtrail_fdw CASCADE');
   await sql('CREATE EXTENSION cloudtrail_fdw');
-  await sql(`CREATE SERVER trail FOREIGN DATA WRAPPER cloudtrail_fdw OPTIONS (root ${lit(cfg.mirror)})`);
+  await sql(`CREATE SERVER trail FOREIGN DATA WRAPPER cloudtrail_fdw OPTIONS (root ${lit(cfg.mirror)}${env.BENCH_SERVER_OPTIONS ? `, ${env.BENCH_SERVER_OPTIONS}` : ''})`);
   await sql('IMPORT FOREIGN SCHEMA cloudtrail FROM SERVER trail INTO public');
   const settings = {};
   for (const s of ['server_version', 'shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'jit', 'dynamic_shared_memory_type', 'data_directory']) {
@@ -356,6 +356,34 @@ async function main() {
     log(`${q.id}: on ${fmt(r.on.median_ms)} (planning ${fmt(r.on.explain.planning_ms)}, files read ${r.on.explain.scan['Files Read']}), off ${fmt(r.off.median_ms)} (planning ${fmt(r.off.explain.planning_ms)}, files read ${r.off.explain.scan['Files Read']}); on = off: ${r.same}${r.matches_manifest !== undefined ? `; as the manifest says: ${r.matches_manifest}` : ''}`);
   }
   R.steps.queries = res;
+
+  // ---- the same with index_check 'folders' (trust an unchanged day folder: no stat() a file) ----
+  if (env.BENCH_INDEX_CHECK_FOLDERS !== '0') {
+    try {
+      await sql(`ALTER SERVER trail OPTIONS (ADD index_check 'folders')`);
+      await setIndex(true);
+      const v = {};
+      const vq = [...queries, { id: 'plan_all', sql: Q.all, planOnly: true }, { id: 'plan_day', sql: Q.day, planOnly: true }];
+      for (const q of vq) {
+        v[q.id] = { sql: q.sql, times_ms: [] };
+        if (!q.planOnly) {
+          v[q.id].explain = await explain(q.sql, true);
+          v[q.id].rows = canon((await timed(q.sql)).rows);
+          v[q.id].same = JSON.stringify(v[q.id].rows) === JSON.stringify(res[q.id].off.rows);
+        }
+      }
+      for (let i = 0; i < cfg.rounds; i++) {
+        for (const q of vq) v[q.id].times_ms.push(q.planOnly ? (await explain(q.sql, false)).planning_ms : (await timed(q.sql)).ms);
+      }
+      for (const q of vq) v[q.id].median_ms = median(v[q.id].times_ms);
+      R.steps.index_check_folders = v;
+      for (const q of vq) log(`index_check 'folders': ${q.id} ${fmt(v[q.id].median_ms)}${v[q.id].explain ? ` (planning ${fmt(v[q.id].explain.planning_ms)}, files read ${v[q.id].explain.scan['Files Read']}, = index off: ${v[q.id].same})` : ''}`);
+      await sql(`ALTER SERVER trail OPTIONS (DROP index_check)`);
+    } catch (e) {
+      log(`index_check 'folders' not measured: ${e.message}`);
+      R.steps.index_check_folders = { error: String(e.message || e) };
+    }
+  }
 
   // ---- stat() of every file: the floor of a needle query that checks each file it skips ------
   {
@@ -519,6 +547,20 @@ function markdown(R, { day, dayFiles, dayRecords, needles }) {
   const c = S.queries.console;
   add('`eventname = \'ConsoleLogin\' ORDER BY eventtime DESC LIMIT 10`', fmt(c.on.median_ms), fmt(c.off.median_ms), '≤ index off', c.on.median_ms <= c.off.median_ms,
     `on = off: ${c.same}; planning on ${fmt(c.on.explain.planning_ms)} / off ${fmt(c.off.explain.planning_ms)}; files read on ${fr(c.on)} / off ${fr(c.off)}`);
+  const V = S.index_check_folders;
+  if (V && !V.error) {
+    add('`index_check \'folders\'`: planning, one-day count', fmt(V.plan_day.median_ms), '', '≤ 20 ms', V.plan_day.median_ms <= 20);
+    add('`index_check \'folders\'`: planning, whole-archive count', fmt(V.plan_all.median_ms), '', '≤ 50 ms', V.plan_all.median_ms <= 50);
+    add('`index_check \'folders\'`: one-day count', fmt(V.day.median_ms), '', '', null, `files read ${V.day.explain.scan['Files Read']}; = index off: ${V.day.same}`);
+    for (const n of needles) {
+      const x = V[`needle_${n.kind}`];
+      const dk = S.duckdb?.needles?.[n.kind];
+      const ratio = dk?.median_ms ? x.median_ms / dk.median_ms : null;
+      add(`\`index_check 'folders'\`: needle \`${n.kind}\``, fmt(x.median_ms), '', '≤ 50 ms and ≤ 0.005x DuckDB', x.median_ms <= 50 && (ratio === null || ratio <= 0.005),
+        `${ratio !== null ? `on/DuckDB ${ratio.toFixed(4)}x; ` : ''}= index off: ${x.same}; files read ${x.explain.scan['Files Read']}; planning ${fmt(x.explain.planning_ms)}, execution ${fmt(x.explain.execution_ms)}`);
+    }
+    add('`index_check \'folders\'`: ConsoleLogin LIMIT 10', fmt(V.console.median_ms), '', '', null, `= index off: ${V.console.same}; files read ${V.console.explain.scan['Files Read']}`);
+  }
   const ca = S.count_all;
   add('whole-archive parallel `count(*)`', fmt(ca.on_median_ms), fmt(ca.off_median_ms), '≤ index off (no slower)', ca.on_median_ms <= ca.off_median_ms * 1.05, 'within 5%: noise');
   const b = S.first_build;

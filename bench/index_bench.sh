@@ -18,6 +18,8 @@
 #   BENCH_DAY=                  the one-day query's day (default: the middle of the mirror)
 #   BENCH_PG_OPTS="shared_buffers=4GB work_mem=64MB"   server settings for pg_virtualenv -o
 #   BENCH_SKIP_BUILD=0          1: use the installed extension as it is
+#   BENCH_SERVER_OPTIONS=       extra server options, e.g. "index_check 'folders'"
+#   BENCH_INDEX_CHECK_FOLDERS=1 0: skip the second pass with index_check 'folders'
 #   BENCH_COMMIT=               the commit measured (default: git rev-parse HEAD of this tree)
 set -euo pipefail
 
