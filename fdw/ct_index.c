@@ -792,6 +792,12 @@ ct_index_folder_id(CtIndex *idx, int folder, CtFolderId *id)
 	id->ino = f->ino;
 }
 
+DateADT
+ct_index_folder_date(CtIndex *idx, int folder)
+{
+	return idx->folders[folder].date;
+}
+
 int64
 ct_index_folder_nfiles(CtIndex *idx, int folder)
 {

@@ -66,6 +66,7 @@ extern CtIndex *ct_index_open(const char *root, const char *log_type,
 extern int	ct_index_find(CtIndex *idx, const char *dir);
 extern void ct_index_folder_id(CtIndex *idx, int folder, CtFolderId *id);
 extern int64 ct_index_folder_nfiles(CtIndex *idx, int folder);
+extern DateADT ct_index_folder_date(CtIndex *idx, int folder);
 extern CtIndexFile *ct_index_folder_files(CtIndex *idx, int folder, int *nfiles);
 extern int	ct_index_nfolders(CtIndex *idx);
 extern int64 ct_index_nfiles(CtIndex *idx);

@@ -570,6 +570,72 @@ walk(CtTree *tree, const char *rel, CtLevel level, CtPartition *cur,
 }
 
 /*
+ * The path parts of an indexed day folder, [prefix/]AWSLogs/[o-ORG/]ACCOUNT/
+ * TYPE/REGION/YYYY/MM/DD, as the walk would find them.
+ */
+static bool
+parse_partition_dir(CtTree *tree, char *dir, CtPartition *p)
+{
+	char	   *parts[CT_MAX_PREFIX_DEPTH + 10];
+	int			n = 0;
+	int			k;
+	char	   *save;
+
+	for (char *tok = strtok_r(dir, "/", &save); tok; tok = strtok_r(NULL, "/", &save))
+	{
+		if (n == lengthof(parts))
+			return false;
+		parts[n++] = tok;
+	}
+	for (k = 0; k < n && strcmp(parts[k], "AWSLogs") != 0; k++)
+		;
+	if (++k >= n)
+		return false;
+	p->org = NULL;
+	if (is_org(parts[k]))
+		p->org = parts[k++];
+	if (n - k != 6 || !is_account(parts[k]) || strcmp(parts[k + 1], tree->log_type) != 0)
+		return false;
+	p->account = parts[k];
+	p->region = parts[k + 2];
+	return true;
+}
+
+/*
+ * Planning with an index: the partitions it knows under the start of the
+ * walk, without a look at the disk (a folder made since the last refresh is
+ * missed, which only the estimates see: the scan walks the tree).
+ */
+static List *
+partitions_from_index(CtTree *tree)
+{
+	List	   *out = NIL;
+	int			n = ct_index_nfolders(tree->index);
+	size_t		slen = strlen(tree->start);
+
+	for (int i = 0; i < n; i++)
+	{
+		const char *dir = ct_index_folder_dir(tree->index, i);
+		char	   *copy;
+		CtPartition part;
+
+		CHECK_FOR_INTERRUPTS();
+		if (slen > 0 && (strncmp(dir, tree->start, slen) != 0 || (dir[slen] != '/' && dir[slen] != '\0')))
+			continue;
+		copy = pstrdup(dir);
+		if (!parse_partition_dir(tree, copy, &part))
+			continue;
+		part.date = ct_index_folder_date(tree->index, i);
+		tree->partitions_total++;
+		if (!ct_keep_partition(tree->prune, &part))
+			continue;
+		part.dir = (char *) dir;
+		out = lappend(out, memcpy(palloc(sizeof(CtPartition)), &part, sizeof(CtPartition)));
+	}
+	return out;
+}
+
+/*
  * Lists the partitions (day folders) under the start of the walk, in a
  * stable order.  Day folders are not opened.
  */
@@ -578,6 +644,9 @@ ct_tree_partitions(CtTree *tree)
 {
 	List	   *out = NIL;
 	CtPartition cur = tree->seed;
+
+	if (tree->index && tree->index_plan && !tree->single_file)
+		return partitions_from_index(tree);
 
 	if (tree->single_file)
 	{
