@@ -457,6 +457,27 @@ function fmtS(ms) {
   const s = ms / 1000;
   return s >= 100 ? s.toFixed(0) : s >= 10 ? s.toFixed(1) : s >= 1 ? s.toFixed(2) : s.toFixed(3);
 }
+// A workload (a query file with "summary": true, or 20 queries or more): the geometric mean of the
+// per-query cloudtrail_fdw / duckdb time ratios (medians) and the five worst ratios.
+function ratioSummary(R) {
+  const ref = 'cloudtrail_fdw';
+  if (!(R.config.summary || R.queries.length >= 20) || !R.engines.includes(ref) || !R.engines.includes('duckdb')) return null;
+  const rs = R.queries
+    .map((q) => ({ q, f: q.engines[ref]?.median_ms, d: q.engines.duckdb?.median_ms }))
+    .filter((x) => x.f > 0 && x.d > 0)
+    .map((x) => ({ ...x, r: x.f / x.d }));
+  if (!rs.length) return null;
+  const gm = Math.exp(rs.reduce((a, x) => a + Math.log(x.r), 0) / rs.length);
+  const worst = [...rs].sort((a, b) => b.r - a.r).slice(0, 5);
+  const ok = R.queries.filter((q) => q.check.startsWith('ok')).length;
+  const out = [`### Workload summary: cloudtrail_fdw / duckdb`, '',
+    `${rs.length} of ${R.queries.length} queries timed on both engines; results agree on ${ok} of ${R.queries.length}. ` +
+    `Geometric mean of the per-query ratios (medians): **${gm.toFixed(3)}x**; worst: **${worst[0].r.toFixed(3)}x**; ` +
+    `at most 0.1x: ${rs.filter((x) => x.r <= 0.1).length}, at most 0.3x: ${rs.filter((x) => x.r <= 0.3).length}, above 1x: ${rs.filter((x) => x.r > 1).length}.`,
+    '', 'The worst five:', '', '| query | cloudtrail_fdw s | duckdb s | fdw / duckdb | rows |', '|---|---:|---:|---:|---:|'];
+  for (const x of worst) out.push(`| ${x.q.id} ${x.q.name} | ${fmtS(x.f)} | ${fmtS(x.d)} | ${x.r.toFixed(3)} | ${x.q.engines[ref]?.rows ?? ''} |`);
+  return out;
+}
 function markdown(R) {
   const engines = R.engines;
   const lines = [];
@@ -484,6 +505,8 @@ function markdown(R) {
     lines.push(`| ${q.id} | ${rows} | ${cells.join(' | ')} | ${fd} | ${peak} | ${q.check} |`);
   }
   lines.push('');
+  const summary = ratioSummary(R);
+  if (summary) lines.push(...summary, '');
   lines.push('Queries:');
   for (const q of R.queries) lines.push(`- ${q.id} (${q.name}): \`${q.sql}\``);
   lines.push('');
@@ -752,7 +775,7 @@ async function bench() {
     const bad = Object.entries(c.status).filter(([, s]) => !s.startsWith('ok'));
     const ties = Object.entries(c.status).filter(([, s]) => s === 'ok (ties)').map(([e]) => e);
     const check = bad.length ? bad.map(([e, s]) => `${s}: ${e}`).join('; ') : ties.length ? `ok (ties: ${ties.join(', ')})` : 'ok';
-    return { id: q.id, name: q.name, sql: q.sql, duckdb_sql: q.duckdbSql, pg_copy_sql: q.pgCopySql, jq: q.jqCmd,
+    return { id: q.id, name: q.name, ...(q.source ? { source: q.source } : {}), sql: q.sql, duckdb_sql: q.duckdbSql, pg_copy_sql: q.pgCopySql, jq: q.jqCmd,
       floor_files: q.floorFiles?.length ?? null, check, engines: results[q.id] };
   });
   mach.loadavg_end = os.loadavg().map((x) => +x.toFixed(2));
@@ -760,7 +783,7 @@ async function bench() {
     started, finished: new Date().toISOString(), run_seconds: Math.round((Date.now() - t00) / 1000),
     command: cfg.command,
     config: { rounds: cfg.rounds, warmup: cfg.warmup, jqRounds: cfg.jqRounds, jqWarmup: cfg.jqWarmup,
-      queries_file: cfg.queriesFile, engines: engineNames, fdw_parallel: cfg.fdwParallel, only: cfg.only,
+      queries_file: cfg.queriesFile, summary: !!spec.summary, engines: engineNames, fdw_parallel: cfg.fdwParallel, only: cfg.only,
       knobs: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('BENCH_') && k !== 'BENCH_COMMAND')) },
     machine: mach,
     mirror: { root: cfg.mirror, manifest },

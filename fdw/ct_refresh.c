@@ -671,6 +671,7 @@ cloudtrail_fdw_refresh_index(PG_FUNCTION_ARGS)
 	int			nworkers = 0;
 	Participant pt;
 	Leader		ld = {0};
+	bool		same;
 	char	   *p;
 	int			i;
 
@@ -829,17 +830,30 @@ cloudtrail_fdw_refresh_index(PG_FUNCTION_ARGS)
 
 	/* folders of the table's part of the mirror that are gone; the rest kept */
 	rs.folders_seen = sh->nfolders;
+	same = (old != NULL);
 	for (i = 0; i < sh->nfolders; i++)
 	{
-		if (pg_atomic_read_u32(&sh->results[i].state) == FOLDER_DONE)
+		FolderResult *res = &sh->results[i];
+		int			of = old ? ct_index_find(old, ld.dirs[i]) : -1;
+		CtFolderId	oid;
+
+		if (pg_atomic_read_u32(&res->state) != FOLDER_DONE)
 		{
-			if (old && ct_index_find(old, ld.dirs[i]) < 0)
-				rs.folders_added++;
-			else if (!old)
-				rs.folders_added++;
-			else if (sh->results[i].changed)
-				rs.folders_changed++;
+			same = false;
+			continue;
 		}
+		if (of < 0)
+		{
+			rs.folders_added++;
+			same = false;
+			continue;
+		}
+		if (res->changed)
+			rs.folders_changed++;
+		ct_index_folder_id(old, of, &oid);
+		if (res->changed || oid.mtime_sec != res->id.mtime_sec ||
+			oid.mtime_nsec != res->id.mtime_nsec || oid.ino != res->id.ino)
+			same = false;
 	}
 	for (i = 0; i < ld.nold; i++)
 	{
@@ -853,7 +867,11 @@ cloudtrail_fdw_refresh_index(PG_FUNCTION_ARGS)
 		else
 			ct_index_writer_copy(ld.w, old, i);
 	}
-	rs.index_bytes = ct_index_writer_finish(ld.w, path);
+	/* nothing new: the index file stays as it is (readers keep their mapping) */
+	if (same && rs.folders_removed == 0)
+		rs.index_bytes = ct_index_size(old);
+	else
+		rs.index_bytes = ct_index_writer_finish(ld.w, path);
 	rs.files_seen = pg_atomic_read_u64(&sh->stats[ST_SEEN]);
 	rs.files_added = pg_atomic_read_u64(&sh->stats[ST_ADDED]);
 	rs.files_changed = pg_atomic_read_u64(&sh->stats[ST_CHANGED]);

@@ -52,9 +52,16 @@ SELECT index_file ~ '/pg_cloudtrail_fdw/[0-9a-f]{16}\.idx$' AS in_pgdata, index_
 SELECT folders_seen, folders_added, folders_changed, folders_removed, files_seen, files_added,
        files_changed, files_removed, files_bad, bytes_read > 0 AS read, index_bytes > 0 AS written
   FROM cloudtrail_fdw.refresh_index('cloudtrail_logs');
+CREATE TEMP TABLE index_inode (ino text);
+SELECT format('stat -c %%i %s', index_file) AS stat_index FROM cloudtrail_fdw.index_info('cloudtrail_logs') \gset
+COPY index_inode FROM PROGRAM :'stat_index';
 SELECT folders_seen, folders_added, folders_changed, folders_removed, files_seen, files_added,
        files_changed, files_removed, files_bad, bytes_read
   FROM cloudtrail_fdw.refresh_index('cloudtrail_logs');
+-- and with nothing new the index file is left as it was (not written again)
+COPY index_inode FROM PROGRAM :'stat_index';
+SELECT count(DISTINCT ino) AS versions FROM index_inode;
+DROP TABLE index_inode;
 SELECT index_bytes > 0 AS has_bytes, folders, files FROM cloudtrail_fdw.index_info('cloudtrail_logs');
 -- built by parallel workers (max_parallel_maintenance_workers) or by the
 -- leader alone, the index is the same: its bytes are compared

@@ -59,3 +59,11 @@ SELECT eventname, count(*) FROM eu_logs GROUP BY 1;
 CREATE TEMP TABLE temp1 AS
   SELECT eventtime, eventname, errorcode, errormessage FROM cloudtrail_logs WHERE errorcode IS NOT NULL;
 SELECT DISTINCT errormessage FROM temp1 ORDER BY 1;
+
+\echo '== the index: refresh_index() remembers the mirror; then "did this access key ever do anything?" reads one file'
+SELECT folders_seen, files_seen, files_added, bytes_read FROM cloudtrail_fdw.refresh_index('cloudtrail_logs');
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT eventtime, eventname, awsregion FROM cloudtrail_logs
+ WHERE useridentity->>'accessKeyId' = 'AKIARCAVIQK43AHEJCXJ';
+SELECT eventtime, eventname, awsregion FROM cloudtrail_logs
+ WHERE useridentity->>'accessKeyId' = 'AKIARCAVIQK43AHEJCXJ';
