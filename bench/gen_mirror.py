@@ -4,6 +4,8 @@
     gen_mirror.py OUTDIR [--days 10] [--regions 8] [--files-per-day 24] [--records 400]
                          [--start 2024-03-01] [--jobs 2]
     gen_mirror.py OUTDIR --one-file-mb 500      # ONE big file (memory test)
+    gen_mirror.py OUTDIR --org o-a1b2c3d4e5 --accounts 50 --regions 17 --days 31 --hold-back-days 1 \
+                         --files-per-day 6 --records 4 --needles --no-digests   # bench/index_bench.sh
 
 Layout (what `aws s3 sync` of a CloudTrail bucket gives):
 
@@ -22,8 +24,22 @@ digest, CloudTrail-Digest/REGION/YYYY/MM/DD/ACCOUNT_CloudTrail-Digest_REGION_TRA
 YYYYMMDDTHHmmssZ.json.gz, delivered 1-3 minutes after the hour, listing the log files delivered in
 that hour with their SHA-256 and oldest/newest eventTime (no signature).  --no-digests leaves them out.
 
-Deterministic: the content depends only on the arguments (seeded per region and day; the output
-does not depend on --jobs).  Python 3 standard library only.  Writes OUTDIR/.bench-manifest.json
+An organization trail (--org o-ID, --accounts N: N seeded 12-digit accounts; without --org, N > 1
+accounts side by side) writes AWSLogs/o-ID/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/
+ACCOUNT_CloudTrail_REGION_YYYYMMDDTHHmmZ_UNIQUE16.json.gz (digests under AWSLogs/o-ID/ACCOUNT/
+CloudTrail-Digest/), each account's records naming it (ARNs, accountId, recipientAccountId); up to
+17 regions.  --files-per-day is per account and region.  --needles plants three values, each in
+exactly one record of the whole mirror (an accessKeyId, a sourceIPAddress, a userName; no other
+record can hold them), and lists them in the manifest with their file and eventID.
+--hold-back-days K writes the last K days under OUTDIR/.held-back/ (a hidden folder: the FDW skips
+it, DuckDB's globs do not reach it), so a benchmark can move them in as "new days".  For these
+mirrors the manifest also lists the accounts, and per UTC day of event time the number of files
+holding a record of that day and its records (`event_days`, also for the held-back days).
+
+Deterministic: the content depends only on the arguments (seeded per region and day, and per
+account in the multi-account shapes; the output does not depend on --jobs).  Without --org,
+--accounts, --needles and --hold-back-days the output is byte for byte what it was before they
+existed.  Python 3 standard library only.  Writes OUTDIR/.bench-manifest.json
 (a hidden file, skipped by the FDW) with the totals and the event-time range.
 """
 import argparse
@@ -32,6 +48,7 @@ import gzip
 import json
 import os
 import random
+import re
 import shutil
 import sys
 import time
@@ -39,8 +56,12 @@ from multiprocessing import Pool
 
 ACCOUNT = "123456789012"
 ALL_REGIONS = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1",
-               "ap-southeast-1", "ap-northeast-1", "sa-east-1"]
-# relative traffic per region (us-east-1 carries the global services too)
+               "ap-southeast-1", "ap-northeast-1", "sa-east-1",
+               # the other regions enabled by default (an organization trail covers all of them)
+               "us-west-1", "ca-central-1", "eu-west-2", "eu-west-3", "eu-north-1",
+               "ap-south-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-2"]
+# relative traffic per region (us-east-1 carries the global services too); a region not listed
+# weighs 1.0 against the mean of these
 REGION_WEIGHT = {"us-east-1": 1.9, "us-east-2": 0.8, "us-west-2": 1.2, "eu-west-1": 1.3,
                  "eu-central-1": 0.9, "ap-southeast-1": 0.7, "ap-northeast-1": 0.7, "sa-east-1": 0.5}
 # relative traffic per UTC hour (mean 1)
@@ -194,9 +215,10 @@ CUM_REGIONAL = _cumulative(EVENTS_REGIONAL)
 class Gen:
     """Record generator for one (region, day) partition, with its own seeded RNG."""
 
-    def __init__(self, seed, region):
+    def __init__(self, seed, region, account=ACCOUNT):
         self.r = random.Random(seed)
         self.region = region
+        self.account = account
         self.events, (self.cum, self.tot) = ((EVENTS_GLOBAL, CUM_GLOBAL) if region == "us-east-1"
                                              else (EVENTS_REGIONAL, CUM_REGIONAL))
         import bisect
@@ -243,21 +265,21 @@ class Gen:
                     r.choice(POP["users"]) + "@example.com" if y < 0.8 else
                     "GitHubActions" if y < 0.85 else self.hexs(16))
             ctx = {"sessionIssuer": {"type": "Role", "principalId": rid,
-                                     "arn": "arn:aws:iam::%s:role/%s" % (ACCOUNT, role),
-                                     "accountId": ACCOUNT, "userName": role},
+                                     "arn": "arn:aws:iam::%s:role/%s" % (self.account, role),
+                                     "accountId": self.account, "userName": role},
                    "webIdFederationData": {},
                    "attributes": {"creationDate": self.iso(t - r.randrange(60, 3600 * 6)), "mfaAuthenticated": "false"}}
             if sess.startswith("i-"):
                 ctx["ec2RoleDelivery"] = "2.0"
             ident = {"type": "AssumedRole", "principalId": "%s:%s" % (rid, sess),
-                     "arn": "arn:aws:sts::%s:assumed-role/%s/%s" % (ACCOUNT, role, sess),
-                     "accountId": ACCOUNT, "accessKeyId": self.akid("ASIA"), "sessionContext": ctx}
+                     "arn": "arn:aws:sts::%s:assumed-role/%s/%s" % (self.account, role, sess),
+                     "accountId": self.account, "accessKeyId": self.akid("ASIA"), "sessionContext": ctx}
             who, uname = "role", None
         elif x < 0.997:
             u = r.choice(POP["users"])
             pid, ak = POP["user_ids"][u]
-            ident = {"type": "IAMUser", "principalId": pid, "arn": "arn:aws:iam::%s:user/%s" % (ACCOUNT, u),
-                     "accountId": ACCOUNT, "accessKeyId": ak, "userName": u}
+            ident = {"type": "IAMUser", "principalId": pid, "arn": "arn:aws:iam::%s:user/%s" % (self.account, u),
+                     "accountId": self.account, "accessKeyId": ak, "userName": u}
             who, uname = "user", u
             if r.random() < 0.2:  # console session
                 ident["accessKeyId"] = self.akid("ASIA")
@@ -266,8 +288,8 @@ class Gen:
                                                           "mfaAuthenticated": "true"}}
                 who = "console-user"
         else:
-            ident = {"type": "Root", "principalId": ACCOUNT, "arn": "arn:aws:iam::%s:root" % ACCOUNT,
-                     "accountId": ACCOUNT, "accessKeyId": self.akid("ASIA")}
+            ident = {"type": "Root", "principalId": self.account, "arn": "arn:aws:iam::%s:root" % self.account,
+                     "accountId": self.account, "accessKeyId": self.akid("ASIA")}
             who, uname = "root", None
         y = r.random()
         ip = (r.choice(POP["vpc"]) if y < 0.45 else r.choice(POP["public"]) if y < 0.75 else
@@ -292,8 +314,8 @@ class Gen:
         if kind == "console":
             u = r.choice(POP["users"][:120])
             pid, _ = POP["user_ids"][u]
-            return ({"type": "IAMUser", "principalId": pid, "arn": "arn:aws:iam::%s:user/%s" % (ACCOUNT, u),
-                     "accountId": ACCOUNT, "userName": u}, "user", u, None, None, True)
+            return ({"type": "IAMUser", "principalId": pid, "arn": "arn:aws:iam::%s:user/%s" % (self.account, u),
+                     "accountId": self.account, "userName": u}, "user", u, None, None, True)
         if r.random() < 0.5 and kind != "iam":
             svc = {"kms": "s3.amazonaws.com", "s3get": "cloudfront.amazonaws.com", "s3put": "firehose.amazonaws.com",
                    "s3list": "athena.amazonaws.com", "logs": "lambda.amazonaws.com", "assume": "ecs-tasks.amazonaws.com"
@@ -334,7 +356,7 @@ class Gen:
                 src_ip = SPECIAL_IP
         host = "%s.%s.amazonaws.com" % (svc, region)
         evver = "1.10" if category == "Data" else r.choice(["1.08", "1.09", "1.09", "1.10"])
-        actor_arn = ident.get("arn", "arn:aws:iam::%s:root" % ACCOUNT)
+        actor_arn = ident.get("arn", "arn:aws:iam::%s:root" % self.account)
 
         # error?
         err = None
@@ -349,7 +371,7 @@ class Gen:
                 err = (c, m % (actor_arn, name, name))
             elif svc == "kms":
                 c, m = ERRORS["kms"]
-                err = (c, m % (actor_arn, name, "arn:aws:kms:%s:%s:key/%s" % (region, ACCOUNT, r.choice(POP["kms_keys"])), name))
+                err = (c, m % (actor_arn, name, "arn:aws:kms:%s:%s:key/%s" % (region, self.account, r.choice(POP["kms_keys"])), name))
             elif svc == "s3":
                 err = ERRORS["s3"]
             else:
@@ -364,18 +386,18 @@ class Gen:
 
         if kind == "kms":
             key = r.choice(POP["kms_keys"])
-            karn = "arn:aws:kms:%s:%s:key/%s" % (region, ACCOUNT, key)
+            karn = "arn:aws:kms:%s:%s:key/%s" % (region, self.account, key)
             b = r.choice(POP["buckets"])
             ctx = r.choice([{"aws:s3:arn": "arn:aws:s3:::%s/%s/%s.parquet" % (b, r.choice(["raw", "curated", "exports"]), self.hexs(12))},
-                            {"aws:lambda:FunctionArn": "arn:aws:lambda:%s:%s:function:%s" % (region, ACCOUNT, r.choice(["orders", "payments", "auth"]))},
-                            {"SecretARN": "arn:aws:secretsmanager:%s:%s:secret:prod/db-%s" % (region, ACCOUNT, self.hexs(6)), "SecretVersionId": self.guid()},
+                            {"aws:lambda:FunctionArn": "arn:aws:lambda:%s:%s:function:%s" % (region, self.account, r.choice(["orders", "payments", "auth"]))},
+                            {"SecretARN": "arn:aws:secretsmanager:%s:%s:secret:prod/db-%s" % (region, self.account, self.hexs(6)), "SecretVersionId": self.guid()},
                             {"aws:ebs:id": r.choice(POP["volumes"])}])
             req = {"encryptionAlgorithm": "SYMMETRIC_DEFAULT", "encryptionContext": ctx} if name == "Decrypt" else \
                   {"keyId": karn, "encryptionContext": ctx, "keySpec": "AES_256"}
-            resources = [{"accountId": ACCOUNT, "type": "AWS::KMS::Key", "ARN": karn}]
+            resources = [{"accountId": self.account, "type": "AWS::KMS::Key", "ARN": karn}]
         elif kind == "assume":
             role = r.choice(POP["roles"])
-            rarn = "arn:aws:iam::%s:role/%s" % (ACCOUNT, role)
+            rarn = "arn:aws:iam::%s:role/%s" % (self.account, role)
             sess = r.choice(["botocore-session-%d" % r.randrange(1700000000, 1710000000), r.choice(POP["instances"]),
                              "aws-sdk-java-%d" % r.randrange(10**12, 10**13), "terraform-%s" % self.hexs(8)])
             req = {"roleArn": rarn, "roleSessionName": sess, "durationSeconds": r.choice([900, 3600, 3600, 43200])}
@@ -385,8 +407,8 @@ class Gen:
                                         "sessionToken": "IQoJb3JpZ2luX2VjE" + self.b64(r.choice([64, 80, 96])),
                                         "expiration": exp.strftime("%b %-d, %Y, %-I:%M:%S %p")},
                         "assumedRoleUser": {"assumedRoleId": "%s:%s" % (POP["role_ids"][role], sess),
-                                            "arn": "arn:aws:sts::%s:assumed-role/%s/%s" % (ACCOUNT, role, sess)}}
-            resources = [{"accountId": ACCOUNT, "type": "AWS::IAM::Role", "ARN": rarn}]
+                                            "arn": "arn:aws:sts::%s:assumed-role/%s/%s" % (self.account, role, sess)}}
+            resources = [{"accountId": self.account, "type": "AWS::IAM::Role", "ARN": rarn}]
             shared = self.guid() if r.random() < 0.3 else None
         elif kind == "ec2d":
             if r.random() < 0.5:
@@ -410,7 +432,7 @@ class Gen:
             else:
                 req = {"bucketName": b, "Host": bhost, "key": key}
             if kind == "s3put" and not err:
-                resp = {"x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:%s:%s:key/%s" % (region, ACCOUNT, r.choice(POP["kms_keys"])),
+                resp = {"x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:%s:%s:key/%s" % (region, self.account, r.choice(POP["kms_keys"])),
                         "x-amz-server-side-encryption": "aws:kms", "x-amz-version-id": self.b64(32).replace("+", "_").replace("/", ".")}
             tx_in = r.randrange(100, 2000000) if kind == "s3put" else 0
             tx_out = r.randrange(100, 5000000) if kind == "s3get" and not err else r.randrange(0, 4000)
@@ -418,9 +440,9 @@ class Gen:
                      "AuthenticationMethod": "AuthHeader", "x-amz-id-2": self.b64(32) + "=", "bytesTransferredOut": tx_out}
             if category == "Data":
                 resources = [{"type": "AWS::S3::Object", "ARNPrefix" if kind == "s3list" else "ARN": "arn:aws:s3:::%s/%s" % (b, key)},
-                             {"accountId": ACCOUNT, "type": "AWS::S3::Bucket", "ARN": "arn:aws:s3:::%s" % b}]
+                             {"accountId": self.account, "type": "AWS::S3::Bucket", "ARN": "arn:aws:s3:::%s" % b}]
             elif kind == "bucket":
-                resources = [{"accountId": ACCOUNT, "type": "AWS::S3::Bucket", "ARN": "arn:aws:s3:::%s" % b}]
+                resources = [{"accountId": self.account, "type": "AWS::S3::Bucket", "ARN": "arn:aws:s3:::%s" % b}]
             host = bhost if kind != "listbuckets" else host
         elif kind == "whoami":
             pass
@@ -437,14 +459,14 @@ class Gen:
         elif kind == "param":
             req = {"name": "/%s/%s/%s" % (r.choice(["prod", "staging"]), r.choice(["orders", "payments", "auth"]), r.choice(["db_url", "api_key", "feature_flags"])), "withDecryption": r.random() < 0.5}
         elif kind == "secret":
-            req = {"secretId": "arn:aws:secretsmanager:%s:%s:secret:prod/%s-%s" % (region, ACCOUNT, r.choice(["db", "api", "oauth"]), self.b64(6))}
+            req = {"secretId": "arn:aws:secretsmanager:%s:%s:secret:prod/%s-%s" % (region, self.account, r.choice(["db", "api", "oauth"]), self.b64(6))}
         elif kind == "lambda":
-            fn = "arn:aws:lambda:%s:%s:function:%s" % (region, ACCOUNT, r.choice(["orders", "payments", "thumbnailer", "webhook"]))
-            req = {"functionName": fn, "invocationType": "RequestResponse", "sourceArn": "arn:aws:execute-api:%s:%s:%s" % (region, ACCOUNT, self.hexs(10))}
-            resources = [{"accountId": ACCOUNT, "type": "AWS::Lambda::Function", "ARN": fn}]
+            fn = "arn:aws:lambda:%s:%s:function:%s" % (region, self.account, r.choice(["orders", "payments", "thumbnailer", "webhook"]))
+            req = {"functionName": fn, "invocationType": "RequestResponse", "sourceArn": "arn:aws:execute-api:%s:%s:%s" % (region, self.account, self.hexs(10))}
+            resources = [{"accountId": self.account, "type": "AWS::Lambda::Function", "ARN": fn}]
         elif kind == "ddb":
             req = {"tableName": r.choice(["orders", "sessions", "carts", "inventory", "idempotency"])}
-            resources = [{"accountId": ACCOUNT, "type": "AWS::DynamoDB::Table", "ARN": "arn:aws:dynamodb:%s:%s:table/%s" % (region, ACCOUNT, req["tableName"])}]
+            resources = [{"accountId": self.account, "type": "AWS::DynamoDB::Table", "ARN": "arn:aws:dynamodb:%s:%s:table/%s" % (region, self.account, req["tableName"])}]
         elif kind == "tags":
             inst = r.choice(POP["instances"])
             req = {"resourcesSet": {"items": [{"resourceId": inst}]}, "tagSet": {"items": [{"key": "Owner", "value": r.choice(POP["users"])}]}}
@@ -456,7 +478,7 @@ class Gen:
                    "instanceType": r.choice(["t3.medium", "m6i.large", "c6g.xlarge"]), "blockDeviceMapping": {}, "monitoring": {"enabled": False},
                    "disableApiTermination": False, "disableApiStop": False, "clientToken": self.guid()}
             if not err:
-                resp = {"requestId": self.guid(), "reservationId": "r-%017x" % r.getrandbits(68), "ownerId": ACCOUNT,
+                resp = {"requestId": self.guid(), "reservationId": "r-%017x" % r.getrandbits(68), "ownerId": self.account,
                         "groupSet": {}, "instancesSet": {"items": [{"instanceId": inst, "imageId": req["instancesSet"]["items"][0]["imageId"],
                                                                     "currentInstanceBootMode": "bios", "instanceState": {"code": 0, "name": "pending"},
                                                                     "privateDnsName": "ip-10-0-1-%d.%s.compute.internal" % (r.randrange(2, 250), region),
@@ -467,7 +489,7 @@ class Gen:
                                                                     "stateReason": {"code": "pending", "message": "pending"}, "architecture": "x86_64",
                                                                     "rootDeviceType": "ebs", "rootDeviceName": "/dev/xvda", "virtualizationType": "hvm"}]},
                         "requesterId": "940372691376"}
-                resources = [{"accountId": ACCOUNT, "type": "AWS::EC2::Instance", "ARN": "arn:aws:ec2:%s:%s:instance/%s" % (region, ACCOUNT, inst)}]
+                resources = [{"accountId": self.account, "type": "AWS::EC2::Instance", "ARN": "arn:aws:ec2:%s:%s:instance/%s" % (region, self.account, inst)}]
         elif kind == "term":
             inst = r.choice(POP["instances"])
             req = {"instancesSet": {"items": [{"instanceId": inst}]}}
@@ -498,7 +520,7 @@ class Gen:
             else:
                 resp = {"ConsoleLogin": "Success"}
             extra = {"LoginTo": "https://console.aws.amazon.com/console/home?hashArgs=%23&isauthcode=true&state=hashArgsFromTB_" + region + "_" + self.hexs(16),
-                     "MobileVersion": "No", "MFAIdentifier": "arn:aws:iam::%s:mfa/%s" % (ACCOUNT, uname), "MFAUsed": "Yes"}
+                     "MobileVersion": "No", "MFAIdentifier": "arn:aws:iam::%s:mfa/%s" % (self.account, uname), "MFAUsed": "Yes"}
             ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36"
             src_ip = r.choice(POP["office"]) if r.random() < 0.8 else r.choice(POP["public"])
             rec = {"eventVersion": "1.09", "userIdentity": ident, "eventTime": self.iso(t), "eventSource": source,
@@ -507,7 +529,7 @@ class Gen:
                 rec["errorMessage"] = "Failed authentication"
             rec.update({"requestParameters": None, "responseElements": resp, "additionalEventData": extra,
                         "eventID": self.guid(), "readOnly": False, "eventType": event_type, "managementEvent": True,
-                        "recipientAccountId": ACCOUNT, "eventCategory": "Management",
+                        "recipientAccountId": self.account, "eventCategory": "Management",
                         "tlsDetails": {"tlsVersion": "TLSv1.3", "cipherSuite": "TLS_AES_128_GCM_SHA256",
                                        "clientProvidedHostHeader": "signin.aws.amazon.com"}})
             return rec
@@ -544,7 +566,7 @@ class Gen:
         if api_version:
             rec["apiVersion"] = api_version
         rec["managementEvent"] = category == "Management"
-        rec["recipientAccountId"] = ACCOUNT
+        rec["recipientAccountId"] = self.account
         if shared:
             rec["sharedEventID"] = shared
         rec["eventCategory"] = category
@@ -563,11 +585,29 @@ def unique16(r):
     return "".join(r.choice(ALNUM) for _ in range(16))
 
 
-def file_path(outdir, region, name_t, uniq):
+class Trail:
+    """Where one account's files go: AWSLogs/ACCOUNT/... or, for an organization trail,
+    AWSLogs/o-ORG/ACCOUNT/...  `key` names the (account, region) in the seeds: the region alone
+    for the single default account (so the default mirror is what it always was)."""
+
+    def __init__(self, account=ACCOUNT, org=None):
+        self.account = account
+        self.org = org
+        self.base = os.path.join("AWSLogs", org, account) if org else os.path.join("AWSLogs", account)
+        self.legacy = org is None and account == ACCOUNT
+
+    def key(self, region):
+        return region if self.legacy else "%s/%s" % (self.account, region)
+
+
+DEFAULT_TRAIL = Trail()
+
+
+def file_path(outdir, region, name_t, uniq, trail=DEFAULT_TRAIL):
     tm = time.gmtime(name_t)
-    return os.path.join(outdir, "AWSLogs", ACCOUNT, "CloudTrail", region,
+    return os.path.join(outdir, trail.base, "CloudTrail", region,
                         "%04d" % tm.tm_year, "%02d" % tm.tm_mon, "%02d" % tm.tm_mday,
-                        "%s_CloudTrail_%s_%sZ_%s.json.gz" % (ACCOUNT, region, time.strftime("%Y%m%dT%H%M", tm), uniq))
+                        "%s_CloudTrail_%s_%sZ_%s.json.gz" % (trail.account, region, time.strftime("%Y%m%dT%H%M", tm), uniq))
 
 
 def write_gz(path, recs):
@@ -582,29 +622,29 @@ TRAIL = "management-events"
 HOME_REGION = "us-east-1"
 
 
-def digest_time(region, hour0):
+def digest_time(region, hour0, trail=DEFAULT_TRAIL):
     """Name (end) time of the digest of the hour starting at hour0: 1-3 minutes after the hour."""
-    r = random.Random("digest/%s/%d" % (region, hour0))
+    r = random.Random("digest/%s/%d" % (trail.key(region), hour0))
     return hour0 + 3600 + 60 + r.randrange(0, 120)
 
 
-def digest_key(region, t):
+def digest_key(region, t, trail=DEFAULT_TRAIL):
     tm = time.gmtime(t)
-    return "AWSLogs/%s/CloudTrail-Digest/%s/%04d/%02d/%02d/%s_CloudTrail-Digest_%s_%s_%s_%sZ.json.gz" % (
-        ACCOUNT, region, tm.tm_year, tm.tm_mon, tm.tm_mday, ACCOUNT, region, TRAIL, HOME_REGION,
+    return "%s/CloudTrail-Digest/%s/%04d/%02d/%02d/%s_CloudTrail-Digest_%s_%s_%s_%sZ.json.gz" % (
+        trail.base, region, tm.tm_year, tm.tm_mon, tm.tm_mday, trail.account, region, TRAIL, HOME_REGION,
         time.strftime("%Y%m%dT%H%M%S", tm))
 
 
-def write_digests(outdir, region, day0, logs):
+def write_digests(outdir, region, day0, logs, trail=DEFAULT_TRAIL):
     """The 24 hourly digests of one region's day; logs: (name_t, key, sha256, oldest, newest)."""
     iso = lambda t: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
     for h in range(24):
         hour0 = day0 + h * 3600
-        end = digest_time(region, hour0)
-        start = digest_time(region, hour0 - 3600)
+        end = digest_time(region, hour0, trail)
+        start = digest_time(region, hour0 - 3600, trail)
         files = [l for l in logs if hour0 <= l[0] < hour0 + 3600]
-        d = {"awsAccountId": ACCOUNT, "digestStartTime": iso(start), "digestEndTime": iso(end),
-             "digestS3Bucket": "example-cloudtrail-bucket", "digestS3Object": digest_key(region, end),
+        d = {"awsAccountId": trail.account, "digestStartTime": iso(start), "digestEndTime": iso(end),
+             "digestS3Bucket": "example-cloudtrail-bucket", "digestS3Object": digest_key(region, end, trail),
              "digestPublicKeyFingerprint": "0123456789abcdef0123456789abcdef",
              "digestSignatureAlgorithm": "SHA256withRSA"}
         if files:
@@ -614,20 +654,20 @@ def write_digests(outdir, region, day0, logs):
             d["newestEventTime"] = None
             d["oldestEventTime"] = None
         d["previousDigestS3Bucket"] = "example-cloudtrail-bucket"
-        d["previousDigestS3Object"] = digest_key(region, start)
+        d["previousDigestS3Object"] = digest_key(region, start, trail)
         d["logFiles"] = [{"s3Bucket": "example-cloudtrail-bucket", "s3Object": l[1], "hashValue": l[2],
                           "hashAlgorithm": "SHA-256", "newestEventTime": iso(l[4]),
                           "oldestEventTime": iso(l[3])} for l in files]
-        path = os.path.join(outdir, digest_key(region, end))
+        path = os.path.join(outdir, digest_key(region, end, trail))
         os.makedirs(os.path.dirname(path), exist_ok=True)
         data = json.dumps(d, separators=(",", ":")).encode("utf-8")
         with open(path, "wb") as f:
             f.write(gzip.compress(data, compresslevel=6, mtime=0))
 
 
-def name_times(region, day0, files_per_day):
+def name_times(region, day0, files_per_day, trail=DEFAULT_TRAIL):
     """File-name times of one region's day: one every 24h/files_per_day, at :05 plus 0-4 min jitter."""
-    r = random.Random("names/%s/%d" % (region, day0))
+    r = random.Random("names/%s/%d" % (trail.key(region), day0))
     step = 86400 // files_per_day
     out = []
     for k in range(files_per_day):
@@ -635,17 +675,71 @@ def name_times(region, day0, files_per_day):
     return out
 
 
+# --------------------------------------------------------------------------------------------
+# Needles: values planted in exactly one record of the whole mirror, so that a search over the
+# archive has a known answer.  No other code path can produce them: the access key has a '9'
+# (generated keys are base32: A-Z, 2-7), the address ends in .255 (generated ones end in 1-254),
+# the user name has digits (generated ones have none).
+
+NEEDLE_KINDS = ["accessKeyId", "sourceIPAddress", "userName"]
+
+
+def needle_eligible(kind, rec):
+    ui = rec.get("userIdentity") or {}
+    if kind == "accessKeyId":
+        return "accessKeyId" in ui
+    if kind == "sourceIPAddress":
+        return ui.get("type") != "AWSService"
+    return ui.get("type") == "IAMUser" and "userName" in ui
+
+
+def plant_needle(kind, value, rec):
+    if kind == "sourceIPAddress":
+        rec["sourceIPAddress"] = value
+        return
+    ui = dict(rec.get("userIdentity") or {})  # identities are shared by a session's records: copy
+    if kind == "accessKeyId":
+        ui["accessKeyId"] = value
+    else:
+        ui["userName"] = value
+        ui["arn"] = "arn:aws:iam::%s:user/%s" % (ui.get("accountId", ACCOUNT), value)
+    rec["userIdentity"] = ui
+
+
+def choose_needles(org, accounts, regions, days, files_per_day):
+    """Three needles, each in its own (account, region, day); never in a held-back day."""
+    r = random.Random("needles/%s" % org)
+    tag = "".join(r.choice(UPPER_DIGITS) for _ in range(15))
+    values = {"accessKeyId": "AKIA" + tag + "9",
+              "sourceIPAddress": "198.18.%d.255" % r.randrange(256),
+              "userName": "needle.user%04d" % r.randrange(10000)}
+    out, used = [], set()
+    for kind in NEEDLE_KINDS:
+        while True:
+            pos = (r.randrange(len(accounts)), r.randrange(len(regions)), r.randrange(days))
+            if pos not in used:
+                break
+        used.add(pos)
+        out.append({"kind": kind, "value": values[kind], "account": accounts[pos[0]],
+                    "region": regions[pos[1]], "day": pos[2], "file": r.randrange(files_per_day),
+                    "record": r.randrange(1000)})
+    return out
+
+
 def gen_partition(task):
-    """Generate the files of one (region, day); return stats."""
-    outdir, region, day0, files_per_day, records, ridx, digests = task
+    """Generate the files of one (account, region, day); return stats."""
+    outdir, region, day0, files_per_day, records, ridx, digests = task[:7]
+    trail, needles = (task[7], task[8]) if len(task) > 7 else (DEFAULT_TRAIL, [])
     logs = []
-    names = name_times(region, day0, files_per_day)
-    prev_names = name_times(region, day0 - 86400, files_per_day)
-    g = Gen("records/%s/%d" % (region, day0), region)
+    names = name_times(region, day0, files_per_day, trail)
+    prev_names = name_times(region, day0 - 86400, files_per_day, trail)
+    seed = ("records/%s/%d" % (trail.key(region), day0))
+    g = Gen(seed, region, trail.account)
     r = g.r
     rweight = REGION_WEIGHT.get(region, 1.0) / (sum(REGION_WEIGHT.values()) / len(REGION_WEIGHT))
     stats = {"files": 0, "records": 0, "json_bytes": 0, "gz_bytes": 0, "min_t": None, "max_t": None,
-             "max_name_t": 0}
+             "max_name_t": 0, "day_files": {}, "day_records": {}, "needles": []}
+    pending = list(needles)
     step = 86400 // files_per_day
     for k, nt in enumerate(names):
         prev = names[k - 1] if k else prev_names[-1]
@@ -664,7 +758,21 @@ def gen_partition(task):
             if r.random() < 0.5:
                 ts[j], ts[j + 1] = ts[j + 1], ts[j]
         recs = [g.record(t) for t in ts]
-        path = file_path(outdir, region, nt, unique16(r))
+        path = file_path(outdir, region, nt, unique16(r), trail)
+        planted = []
+        for nd in list(pending):
+            if k < nd["file"]:
+                continue
+            last = k == len(names) - 1
+            for o in range(n):
+                j = (nd["record"] + o) % n
+                if needle_eligible(nd["kind"], recs[j]) or (last and o == n - 1):
+                    plant_needle(nd["kind"], nd["value"], recs[j])
+                    planted.append({"kind": nd["kind"], "value": nd["value"], "log_file": os.path.relpath(path, outdir),
+                                    "record": j, "eventTime": recs[j]["eventTime"], "eventID": recs[j]["eventID"]})
+                    pending.remove(nd)
+                    break
+        stats["needles"].extend(planted)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         jb, gb = write_gz(path, recs)
         if digests:
@@ -679,8 +787,16 @@ def gen_partition(task):
         stats["min_t"] = mn if stats["min_t"] is None else min(stats["min_t"], mn)
         stats["max_t"] = mx if stats["max_t"] is None else max(stats["max_t"], mx)
         stats["max_name_t"] = max(stats["max_name_t"], nt)
+        # per UTC day of event time: the files holding a record of it, and its records
+        days = {}
+        for t in ts:
+            dd = time.strftime("%Y-%m-%d", time.gmtime(t))
+            days[dd] = days.get(dd, 0) + 1
+        for dd, c in days.items():
+            stats["day_files"][dd] = stats["day_files"].get(dd, 0) + 1
+            stats["day_records"][dd] = stats["day_records"].get(dd, 0) + c
     if digests:
-        write_digests(outdir, region, day0, logs)
+        write_digests(outdir, region, day0, logs, trail)
     return stats
 
 
@@ -724,46 +840,112 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("outdir", nargs="?", default="/srv/ct-bench")
     ap.add_argument("--days", type=int, default=10)
-    ap.add_argument("--regions", type=int, default=8)
-    ap.add_argument("--files-per-day", type=int, default=24)
+    ap.add_argument("--regions", type=int, default=8, help="the first N of %d regions" % len(ALL_REGIONS))
+    ap.add_argument("--files-per-day", type=int, default=24, help="per account and region")
     ap.add_argument("--records", type=int, default=400, help="mean records per file")
     ap.add_argument("--start", default="2024-03-01")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-digests", action="store_true", help="no CloudTrail-Digest files")
+    ap.add_argument("--org", help="an organization trail: AWSLogs/o-ORG/ACCOUNT/... (o- and 10-32 of [a-z0-9])")
+    ap.add_argument("--accounts", type=int, default=1,
+                    help="number of accounts (12-digit ids, seeded); 1 without --org: 123456789012")
+    ap.add_argument("--needles", action="store_true",
+                    help="plant an accessKeyId, a sourceIPAddress and a userName, each in exactly one record "
+                         "(listed in the manifest)")
+    ap.add_argument("--hold-back-days", type=int, default=0,
+                    help="write the last N of --days under OUTDIR/.held-back/ (hidden: not in the mirror), "
+                         "to be moved in later as new days")
     ap.add_argument("--one-file-mb", type=int, default=0, help="write ONE file of about this many MB of JSON instead")
     a = ap.parse_args()
     if not (1 <= a.regions <= len(ALL_REGIONS)):
         ap.error("--regions must be 1..%d" % len(ALL_REGIONS))
+    if a.org is not None and not re.fullmatch(r"o-[a-z0-9]{10,32}", a.org):
+        ap.error("--org must be o- followed by 10-32 lower-case letters or digits")
+    if a.accounts < 1:
+        ap.error("--accounts must be at least 1")
+    if not (0 <= a.hold_back_days < a.days):
+        ap.error("--hold-back-days must be 0..days-1")
     os.umask(0o022)
     outdir = os.path.abspath(a.outdir)
+    held_dir = os.path.join(outdir, ".held-back")
     os.makedirs(outdir, exist_ok=True)
     if os.path.isdir(os.path.join(outdir, "AWSLogs")):
         shutil.rmtree(os.path.join(outdir, "AWSLogs"))
+    if os.path.isdir(held_dir):
+        shutil.rmtree(held_dir)
     manifest_path = os.path.join(outdir, ".bench-manifest.json")
     if os.path.exists(manifest_path):
         os.remove(manifest_path)
     t0 = time.time()
+    # the default shape (one account, no organization) is what it always was, manifest included
+    legacy = a.org is None and a.accounts == 1 and not a.needles and not a.hold_back_days
     if a.one_file_mb:
         tot = gen_one_file(outdir, a.one_file_mb)
         params = {"one_file_mb": a.one_file_mb}
     else:
         day_start = int(dt.datetime.strptime(a.start, "%Y-%m-%d").replace(tzinfo=dt.timezone.utc).timestamp())
-        tasks = [(outdir, reg, day_start + d * 86400, a.files_per_day, a.records, i, not a.no_digests)
-                 for i, reg in enumerate(ALL_REGIONS[:a.regions]) for d in range(a.days)]
+        regions = ALL_REGIONS[:a.regions]
+        if a.org is None and a.accounts == 1:
+            accounts = [ACCOUNT]
+        else:
+            ra = random.Random("accounts/%s/%d" % (a.org, a.accounts))
+            seen, accounts = set(), []
+            while len(accounts) < a.accounts:
+                x = "%012d" % ra.randrange(10 ** 11, 10 ** 12)
+                if x not in seen:
+                    seen.add(x)
+                    accounts.append(x)
+        live_days = a.days - a.hold_back_days
+        needles = choose_needles(a.org, accounts, regions, live_days, a.files_per_day) if a.needles else []
+        if legacy:
+            tasks = [(outdir, reg, day_start + d * 86400, a.files_per_day, a.records, i, not a.no_digests)
+                     for i, reg in enumerate(regions) for d in range(a.days)]
+        else:
+            tasks = [((outdir if d < live_days else held_dir), reg, day_start + d * 86400, a.files_per_day,
+                      a.records, i, not a.no_digests, Trail(acct, a.org),
+                      [n for n in needles if (n["account"], n["region"], n["day"]) == (acct, reg, d)])
+                     for acct in accounts for i, reg in enumerate(regions) for d in range(a.days)]
         if a.jobs > 1:
             with Pool(a.jobs) as pool:
-                results = pool.map(gen_partition, tasks, chunksize=1)
+                results = pool.map(gen_partition, tasks, chunksize=1 if len(tasks) < 1000 else 8)
         else:
             results = [gen_partition(t) for t in tasks]
-        tot = {"files": 0, "records": 0, "json_bytes": 0, "gz_bytes": 0}
-        for s in results:
-            for k in tot:
-                tot[k] += s[k]
-        tot["min_t"] = min(s["min_t"] for s in results)
-        tot["max_t"] = max(s["max_t"] for s in results)
-        tot["max_name_t"] = max(s["max_name_t"] for s in results)
+
+        def total(rs):
+            t = {"files": 0, "records": 0, "json_bytes": 0, "gz_bytes": 0}
+            for s in rs:
+                for k in t:
+                    t[k] += s[k]
+            t["min_t"] = min(s["min_t"] for s in rs)
+            t["max_t"] = max(s["max_t"] for s in rs)
+            t["max_name_t"] = max(s["max_name_t"] for s in rs)
+            df, dr = {}, {}
+            for s in rs:
+                for dd, c in s["day_files"].items():
+                    df[dd] = df.get(dd, 0) + c
+                for dd, c in s["day_records"].items():
+                    dr[dd] = dr.get(dd, 0) + c
+            t["event_days"] = {dd: {"files": df[dd], "records": dr[dd]} for dd in sorted(df)}
+            return t
+        live = [s for t, s in zip(tasks, results) if t[0] == outdir]
+        held = [s for t, s in zip(tasks, results) if t[0] != outdir]
+        tot = total(live)
         params = {"days": a.days, "regions": a.regions, "files_per_day": a.files_per_day,
                   "records": a.records, "start": a.start, "digests": not a.no_digests}
+        if not legacy:
+            params.update({"org": a.org, "accounts": a.accounts, "needles": a.needles,
+                           "hold_back_days": a.hold_back_days})
+            tot["accounts"] = accounts
+            tot["needles"] = [x for s in live for x in s["needles"]]
+            if held:
+                h = total(held)
+                tot["held_back"] = {"dir": ".held-back", "days": [time.strftime("%Y-%m-%d", time.gmtime(day_start + d * 86400))
+                                             for d in range(live_days, a.days)],
+                                    "files": h["files"], "records": h["records"], "json_bytes": h["json_bytes"],
+                                    "gz_bytes": h["gz_bytes"], "min_event_time": None, "max_event_time": None,
+                                    "event_days": h["event_days"]}
+                tot["held_back"]["min_event_time"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(h["min_t"]))
+                tot["held_back"]["max_event_time"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(h["max_t"]))
     # world-readable for the database server's user
     for d, _, fs in os.walk(outdir):
         os.chmod(d, 0o755)
@@ -780,10 +962,17 @@ def main():
                 "seconds": round(time.time() - t0, 1)}
     if "file" in tot:
         manifest["file"] = tot["file"]
+    if not legacy and not a.one_file_mb:
+        for k in ("accounts", "needles", "event_days", "held_back"):
+            if k in tot:
+                manifest[k] = tot[k]
     with open(manifest_path, "w") as f:
         json.dump(manifest, f, indent=1)
     os.chmod(manifest_path, 0o644)
-    print(json.dumps(manifest))
+    if legacy or a.one_file_mb:
+        print(json.dumps(manifest))
+    else:
+        print(json.dumps({k: v for k, v in manifest.items() if k not in ("event_days", "accounts")}))
 
 
 if __name__ == "__main__":
