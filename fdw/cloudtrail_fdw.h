@@ -232,6 +232,7 @@ extern bool ct_prune_active(const CtPrune *p);
 extern bool ct_keep_dir(const CtPrune *p, CtLevel level, const char *name,
 						const CtPartition *cur);
 extern bool ct_keep_partition(const CtPrune *p, const CtPartition *part);
+extern bool ct_keep_date(const CtPrune *p, DateADT date);
 extern bool ct_keep_file(const CtPrune *p, TimestampTz delivery);
 extern bool ct_prune_wants_digest(const CtPrune *p, TimestampTz delivery);
 extern bool ct_keep_file_times(const CtPrune *p, TimestampTz oldest, TimestampTz newest);

@@ -742,6 +742,16 @@ ct_index_nfolders(CtIndex *idx)
 	return idx->hdr->nfolders;
 }
 
+/* A folder's path in the mapping itself (not NUL-terminated). */
+const char *
+ct_index_folder_path(CtIndex *idx, int folder, size_t *len)
+{
+	const CtIndexFolderDisk *f = &idx->folders[folder];
+
+	*len = f->path_len;
+	return idx->paths + f->path_off;
+}
+
 const char *
 ct_index_folder_dir(CtIndex *idx, int folder)
 {

@@ -72,6 +72,7 @@ extern int	ct_index_nfolders(CtIndex *idx);
 extern int64 ct_index_nfiles(CtIndex *idx);
 extern int64 ct_index_size(CtIndex *idx);
 extern const char *ct_index_folder_dir(CtIndex *idx, int folder);
+extern const char *ct_index_folder_path(CtIndex *idx, int folder, size_t *len);
 
 /* ---- the values a filter holds ---- */
 

@@ -584,6 +584,13 @@ ct_keep_partition(const CtPrune *p, const CtPartition *part)
 		dates_may_match(p, part->date, part->date);
 }
 
+/* May a day folder of this delivery date hold matching rows (by its date alone)? */
+bool
+ct_keep_date(const CtPrune *p, DateADT date)
+{
+	return p == NULL || (!p->impossible && dates_may_match(p, date, date));
+}
+
 bool
 ct_keep_file(const CtPrune *p, TimestampTz delivery)
 {

@@ -615,17 +615,29 @@ partitions_from_index(CtTree *tree)
 
 	for (int i = 0; i < n; i++)
 	{
-		const char *dir = ct_index_folder_dir(tree->index, i);
+		const char *dir;
 		char	   *copy;
 		CtPartition part;
+		DateADT		date = ct_index_folder_date(tree->index, i);
+		bool		by_date = ct_keep_date(tree->prune, date);
+		size_t		plen;
+		const char *path = ct_index_folder_path(tree->index, i, &plen);
 
 		CHECK_FOR_INTERRUPTS();
-		if (slen > 0 && (strncmp(dir, tree->start, slen) != 0 || (dir[slen] != '/' && dir[slen] != '\0')))
+		if (slen > 0 && (plen < slen || strncmp(path, tree->start, slen) != 0 ||
+						 (plen > slen && path[slen] != '/')))
 			continue;
+		/* a folder its date prunes is only counted: every indexed folder parses */
+		if (!by_date)
+		{
+			tree->partitions_total++;
+			continue;
+		}
+		dir = pnstrdup(path, plen);
 		copy = pstrdup(dir);
 		if (!parse_partition_dir(tree, copy, &part))
 			continue;
-		part.date = ct_index_folder_date(tree->index, i);
+		part.date = date;
 		tree->partitions_total++;
 		if (!ct_keep_partition(tree->prune, &part))
 			continue;

@@ -84,6 +84,26 @@ SELECT ix_lines($$SELECT * FROM cloudtrail_logs WHERE eventname IN ('ConsoleLogi
 SELECT ix_lines($$SELECT * FROM cloudtrail_logs WHERE eventtime >= '2018-11-14 10:00' AND eventtime < '2018-11-14 11:00'$$);
 SELECT ix_lines($$SELECT * FROM cloudtrail_logs WHERE sourceipaddress = '203.0.113.250'$$);
 SELECT explain_filter($$EXPLAIN (COSTS OFF, FORMAT JSON) SELECT * FROM cloudtrail_logs WHERE requestparameters->>'bucketName' = 'data-6666-us-east-1'$$);
+-- planning takes the partitions from the index, pruned and counted as a
+-- walk of the folders does
+CREATE FUNCTION plan_parts(q text, use_index text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  ln text;
+  res text;
+  old text := current_setting('cloudtrail_fdw.enable_index');
+BEGIN
+  PERFORM set_config('cloudtrail_fdw.enable_index', use_index, true);
+  FOR ln IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+    IF ln ~ 'Partitions' THEN res := regexp_replace(ln, '^\s+', ''); END IF;
+  END LOOP;
+  PERFORM set_config('cloudtrail_fdw.enable_index', old, true);
+  RETURN res;
+END $$;
+SELECT q, plan_parts(q, 'on') AS index_on, plan_parts(q, 'off') AS index_off FROM (VALUES
+  ($$SELECT * FROM cloudtrail_logs WHERE eventtime >= '2018-11-14 10:00' AND eventtime < '2018-11-14 11:00'$$),
+  ($$SELECT * FROM cloudtrail_logs WHERE delivery_date = '2018-11-15' AND account_id = '111122223333'$$),
+  ($$SELECT * FROM cloudtrail_logs WHERE region = 'eu-west-1'$$)) v(q);
+DROP FUNCTION plan_parts(text, text);
 
 -- the same questions, and more, with the index on and off
 SELECT q, two_ways(q, 'cloudtrail_fdw.enable_index', 'on', 'off') FROM (VALUES
