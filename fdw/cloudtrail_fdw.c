@@ -488,10 +488,27 @@ ctGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 							  startup_cost + setup_cost,
 							  startup_cost + setup_cost + run_cost / divisor, NIL, NIL);
 			if (pathkeys != NIL)
+			{
+				/*
+				 * Under a LIMIT, a Gather Merge needs the newest rows of
+				 * every participant, and each finds its own in its share of
+				 * the files: up to the limit's fraction of its share, before
+				 * the first row.  (The serial sorted scan stops at the
+				 * limit's fraction of the whole.)
+				 */
+				Cost		first_rows = first_file;
+				double		rows_each = clamp_row_est(baserel->rows / divisor);
+
+				if (root->limit_tuples > 0 && root->limit_tuples < rows_each)
+					first_rows = Max(first_rows,
+									 run_cost / divisor * root->limit_tuples / rows_each);
+				else if (root->limit_tuples >= rows_each)
+					first_rows = run_cost / divisor;
 				add_parallel_path(root, baserel, workers, divisor,
-								  startup_cost + setup_cost + first_file,
+								  startup_cost + setup_cost + first_rows,
 								  startup_cost + setup_cost + run_cost / divisor,
 								  pathkeys, sorted_private);
+			}
 		}
 	}
 }
