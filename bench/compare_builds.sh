@@ -80,7 +80,10 @@ for f in driver.mjs duckdb.mjs package.json package-lock.json; do cp "$BENCH_DIR
 fresh "$HW/bench/queries"; cp -r "$BENCH_DIR/queries" "$HW/bench/queries"
 if [ ! -d "$HW/bench/node_modules/pg" ] || [ ! -d "$HW/bench/node_modules/@duckdb/node-api" ]; then
   say "npm ci (bench/package.json)"
-  (cd "$HW/bench" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  # npm ci; a newer npm than the lock file's may call it out of sync (optional platform packages):
+  # then npm install of the same exact versions, without writing package.json or the lock
+  (cd "$HW/bench" && { npm ci --no-audit --no-fund --loglevel=error >&2 2>/dev/null ||
+    npm install --no-save --no-audit --no-fund --loglevel=error >&2; })
 fi
 
 
