@@ -133,8 +133,17 @@ saved=1
 # ---- the runs ---------------------------------------------------------------------------------------
 pgo=""
 for o in $PG_OPTS; do pgo="$pgo -o $o"; done
+# a free port in 5490-5599, from a random start (others start clusters on this machine too)
 port() {
-  if command -v ss >/dev/null; then "$BENCH_DIR/free-port.sh"; else echo $((5490 + $$ % 100)); fi
+  o=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+  k=0
+  while [ "$k" -lt 110 ]; do
+    p=$((5490 + (o + k) % 110))
+    command -v ss >/dev/null || { echo "$p"; return; }
+    ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
+    k=$((k + 1))
+  done
+  say "no free port in 5490-5599"; exit 1
 }
 # run CONFIG TAG ENGINES ROUNDS WARMUP
 run() {
@@ -143,6 +152,15 @@ run() {
     C) b=B setup="SELECT * FROM cloudtrail_fdw.refresh_index('cloudtrail_logs')" ;; esac
   say "$tag: make install build-$b; a fresh cluster; driver.mjs${setup:+ with \"$setup\"}"
   inroot "make -C $WORK/build-$b -s install >/dev/null"
+  # a port taken between the choice and the start (another cluster): up to 3 tries
+  for try in 1 2 3; do
+    if run_driver "$@"; then return 0; fi
+    [ -f "$CH$RUN/$tag/latest" ] && return 1 # the driver ran and failed: no retry
+    say "$tag: the cluster did not start (try $try of 3)"; sleep 3
+  done
+  return 1
+}
+run_driver() {
   inroot "cd $WORK/bench && BENCH_RESULTS=$RUN/$tag BENCH_MIRROR='$MIRROR' BENCH_SKIP_BUILD=1 BENCH_SKIP_GEN=1 \
       BENCH_ENGINES=$3 BENCH_FDW_PARALLEL= BENCH_ROUNDS=$4 BENCH_WARMUP=$5 BENCH_FDW_SETUP_SQL=\"$setup\" \
       ${BENCH_ONLY:+BENCH_ONLY=$BENCH_ONLY} ${BENCH_QUERIES:+BENCH_QUERIES=$BENCH_QUERIES} \
