@@ -39,6 +39,7 @@ const cfg = {
   resultsDir: path.resolve(env.BENCH_RESULTS || path.join(BENCH, 'results')),
   inflate: env.BENCH_INFLATE || path.join(BENCH, 'inflate_floor'),
   duckdbThreads: env.BENCH_DUCKDB_THREADS ? Number(env.BENCH_DUCKDB_THREADS) : undefined,
+  fdwSetupSql: env.BENCH_FDW_SETUP_SQL || '',
   command: env.BENCH_COMMAND || process.argv.join(' '),
 };
 
@@ -646,10 +647,18 @@ async function bench() {
     await admin.client.query(`CREATE SERVER trail FOREIGN DATA WRAPPER cloudtrail_fdw OPTIONS (root ${admin.client.escapeLiteral(cfg.mirror)})`);
     await admin.client.query('IMPORT FOREIGN SCHEMA cloudtrail FROM SERVER trail INTO public');
     fdwConn = await pgConnect('postgres');
-    if (want.has('cloudtrail_fdw')) engines.push(pgEngine('cloudtrail_fdw', fdwConn));
+    // BENCH_FDW_SETUP_SQL: run once on every cloudtrail_fdw connection before the rounds (e.g.
+    // SELECT * FROM cloudtrail_fdw.refresh_index('cloudtrail_logs'), SET cloudtrail_fdw.enable_index = off)
+    const fdwSetup = cfg.fdwSetupSql ? [cfg.fdwSetupSql] : [];
+    if (fdwSetup.length) log(`cloudtrail_fdw setup: ${cfg.fdwSetupSql}`);
+    if (want.has('cloudtrail_fdw')) {
+      const e = pgEngine('cloudtrail_fdw', fdwConn, { setup: fdwSetup });
+      await e.init();
+      engines.push(e);
+    }
     for (const p of cfg.fdwParallel) {
       const c = await pgConnect('postgres');
-      const e = pgEngine(`cloudtrail_fdw_par${p}`, c, { setup: [`SET max_parallel_workers_per_gather = ${Number(p)}`] });
+      const e = pgEngine(`cloudtrail_fdw_par${p}`, c, { setup: [...fdwSetup, `SET max_parallel_workers_per_gather = ${Number(p)}`] });
       await e.init();
       engines.push(e);
     }
