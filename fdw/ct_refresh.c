@@ -199,6 +199,7 @@ report_progress(const char *query, const RefreshStats *rs, int done, int total)
 typedef struct FolderResult
 {
 	pg_atomic_uint32 state;		/* FOLDER_TODO, FOLDER_DONE or FOLDER_GONE */
+	uint32		dir;			/* its path: an offset from dirs_off */
 	int32		part;			/* which participant's part file */
 	uint32		len;
 	uint64		off;
@@ -249,12 +250,7 @@ typedef struct Participant
 static const char *
 shared_dir(RefreshShared *sh, int i)
 {
-	const char *p = (const char *) sh + sh->dirs_off;
-
-	/* the paths follow one another */
-	for (int k = 0; k < i; k++)
-		p += strlen(p) + 1;
-	return p;
+	return (const char *) sh + sh->dirs_off + sh->results[i].dir;
 }
 
 static char *
@@ -776,6 +772,7 @@ cloudtrail_fdw_refresh_index(PG_FUNCTION_ARGS)
 		CtPartition *part = lfirst(lc);
 
 		pg_atomic_init_u32(&sh->results[i].state, FOLDER_TODO);
+		sh->results[i].dir = p - ((char *) sh + sh->dirs_off);
 		strcpy(p, part->dir);
 		p += strlen(part->dir) + 1;
 		ld.dirs[i] = part->dir;
