@@ -254,6 +254,17 @@ ct_location_check_init(void)
 	RegisterXactCallback(location_xact_callback, NULL);
 }
 
+/* An option that takes one of two words. */
+static void
+check_choice(const char *optname, const char *value, const char *a, const char *b)
+{
+	if (strcmp(value, a) != 0 && strcmp(value, b) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for cloudtrail_fdw option \"%s\": \"%s\"", optname, value),
+				 errhint("Valid values are \"%s\" and \"%s\".", a, b)));
+}
+
 Datum
 cloudtrail_fdw_validator(PG_FUNCTION_ARGS)
 {
@@ -325,21 +336,9 @@ cloudtrail_fdw_validator(PG_FUNCTION_ARGS)
 		else if (strcmp(def->defname, "use_digests") == 0)
 			(void) defGetBoolean(def);
 		else if (strcmp(def->defname, "index_check") == 0)
-		{
-			if (strcmp(value, "files") != 0 && strcmp(value, "folders") != 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-						 errmsg("invalid value for cloudtrail_fdw option \"index_check\": \"%s\"", value),
-						 errhint("Valid values are \"files\" and \"folders\".")));
-		}
+			check_choice("index_check", value, "files", "folders");
 		else if (strcmp(def->defname, "on_error") == 0)
-		{
-			if (strcmp(value, "stop") != 0 && strcmp(value, "skip_file") != 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-						 errmsg("invalid value for cloudtrail_fdw option \"on_error\": \"%s\"", value),
-						 errhint("Valid values are \"stop\" and \"skip_file\".")));
-		}
+			check_choice("on_error", value, "stop", "skip_file");
 		else if (strcmp(def->defname, "field") == 0)
 		{
 			size_t		len = strlen(value);
