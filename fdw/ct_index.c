@@ -555,12 +555,10 @@ unmap(CtIndex *idx)
 	idx->map = NULL;
 }
 
+/* Unmaps and forgets a superseded mapping once no scan or plan uses it. */
 static void
-release_cb(void *arg)
+drop_if_unused(CtIndex *idx)
 {
-	CtIndex    *idx = arg;
-
-	idx->refcount--;
 	if (idx->refcount == 0 && !idx->current)
 	{
 		unmap(idx);
@@ -568,6 +566,15 @@ release_cb(void *arg)
 		pfree(idx->path);
 		pfree(idx);
 	}
+}
+
+static void
+release_cb(void *arg)
+{
+	CtIndex    *idx = arg;
+
+	idx->refcount--;
+	drop_if_unused(idx);
 }
 
 /* Checks the header and directory of a freshly mapped file. */
@@ -659,11 +666,7 @@ ct_index_open(const char *root, const char *log_type, MemoryContext owner)
 			{
 				/* superseded: dropped once no scan uses it */
 				c->current = false;
-				if (c->refcount == 0)
-				{
-					c->refcount = 1;
-					release_cb(c);
-				}
+				drop_if_unused(c);
 			}
 			break;
 		}
