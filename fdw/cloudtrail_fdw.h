@@ -244,6 +244,8 @@ extern char *ct_time_window_string(const CtPrune *p);
 extern int64 ct_parse_delay(const char *value);
 
 extern void ct_tree_open(CtTree *tree, const CtOptions *opts, CtOnError *onerr);
+extern void ct_tree_open_with(CtTree *tree, const CtOptions *opts, CtOnError *onerr,
+							  bool with_index);
 extern List *ct_tree_partitions(CtTree *tree);
 extern CtFile *ct_tree_files(CtTree *tree, const CtPartition *part,
 							 bool with_size, int *nfiles);

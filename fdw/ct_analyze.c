@@ -227,8 +227,8 @@ list_files(Relation onerel, SampleState *ss)
 			/* both in name order; an entry counts only for the file it describes */
 			while (j < nix && (c = strcmp(ix[j].name, f->name)) < 0)
 				j++;
-			if (j < nix && c == 0 && ix[j].size == f->size &&
-				ix[j].mtime_sec == f->mtime_sec && ix[j].mtime_nsec == f->mtime_nsec &&
+			if (j < nix && c == 0 &&
+				ct_index_file_is(&ix[j], f->size, f->mtime_sec, f->mtime_nsec) &&
 				!(ix[j].flags & CT_IXF_BAD))
 				nrecords = ix[j].nrecords;
 			ss->files_total++;

@@ -17,6 +17,8 @@
 
 #include "postgres.h"
 
+#include <sys/stat.h>
+
 #include "datatype/timestamp.h"
 #include "lib/stringinfo.h"
 #include "utils/date.h"
@@ -54,6 +56,30 @@ typedef struct CtFolderId
 	int32		mtime_nsec;
 	uint64		ino;
 } CtFolderId;
+
+/*
+ * The identity of a file or folder, as an entry records it: one definition
+ * for the refresh that records it and the scans that trust it.
+ */
+static inline bool
+ct_index_file_is(const CtIndexFile *e, int64 size, int64 mtime_sec, int32 mtime_nsec)
+{
+	return e->size == size && e->mtime_sec == mtime_sec && e->mtime_nsec == mtime_nsec;
+}
+
+static inline void
+ct_folder_id_of(const struct stat *st, CtFolderId *id)
+{
+	id->mtime_sec = st->st_mtim.tv_sec;
+	id->mtime_nsec = st->st_mtim.tv_nsec;
+	id->ino = st->st_ino;
+}
+
+static inline bool
+ct_folder_id_equal(const CtFolderId *a, const CtFolderId *b)
+{
+	return a->mtime_sec == b->mtime_sec && a->mtime_nsec == b->mtime_nsec && a->ino == b->ino;
+}
 
 /* ---- reading ---- */
 extern bool ct_enable_index;

@@ -285,9 +285,7 @@ refresh_folder(Participant *pt, int i, const char *dir)
 		pg_atomic_write_u32(&res->state, FOLDER_GONE);
 		return;
 	}
-	res->id.mtime_sec = st.st_mtim.tv_sec;
-	res->id.mtime_nsec = st.st_mtim.tv_nsec;
-	res->id.ino = st.st_ino;
+	ct_folder_id_of(&st, &res->id);
 	res->changed = (of < 0);
 
 	oldcxt = MemoryContextSwitchTo(pt->filecxt);
@@ -310,9 +308,9 @@ refresh_folder(Participant *pt, int i, const char *dir)
 			pt->rs.files_removed++;
 			res->changed = true;
 		}
-		if (oi < nof && c == 0 && ofiles[oi].size == files[k].size &&
-			ofiles[oi].mtime_sec == files[k].mtime_sec &&
-			ofiles[oi].mtime_nsec == files[k].mtime_nsec)
+		if (oi < nof && c == 0 &&
+			ct_index_file_is(&ofiles[oi], files[k].size, files[k].mtime_sec,
+							 files[k].mtime_nsec))
 		{
 			/* unchanged: its entry, and its filter's bytes, as they were */
 			entries[k] = ofiles[oi++];
@@ -350,32 +348,34 @@ refresh_folder(Participant *pt, int i, const char *dir)
 	pg_atomic_write_u32(&res->state, FOLDER_DONE);
 }
 
+/*
+ * The tree of a table as a refresh walks it: every day folder (no pruning,
+ * no digests), folders that cannot be listed left out without a warning,
+ * and without the index, which the caller opens itself.
+ */
+static void
+open_refresh_tree(Oid relid, const char *relname, CtTree *tree, CtOnError *onerr)
+{
+	CtOptions	opts;
+
+	ct_get_options(relid, &opts);
+	memset(onerr, 0, sizeof(*onerr));
+	onerr->skip = true;
+	onerr->quiet = true;
+	onerr->relname = relname;
+	ct_tree_open_with(tree, &opts, onerr, false);
+	tree->use_digests = false;
+	tree->prune = NULL;
+}
+
 /* Opens what a participant needs: the table's tree, the old index, its part file. */
 static void
 participant_begin(Participant *pt, RefreshShared *sh, int number)
 {
-	CtOptions	opts;
-	bool		save = ct_enable_index;
-
 	memset(pt, 0, sizeof(*pt));
 	pt->sh = sh;
 	pt->number = number;
-	ct_get_options(sh->relid, &opts);
-	pt->onerr.skip = true;		/* folders that cannot be listed are not indexed */
-	pt->onerr.quiet = true;
-	pt->onerr.relname = get_rel_name(sh->relid);
-	ct_enable_index = false;	/* the old index is opened below, if it is sound */
-	PG_TRY();
-	{
-		ct_tree_open(&pt->tree, &opts, &pt->onerr);
-	}
-	PG_FINALLY();
-	{
-		ct_enable_index = save;
-	}
-	PG_END_TRY();
-	pt->tree.use_digests = false;
-	pt->tree.prune = NULL;
+	open_refresh_tree(sh->relid, get_rel_name(sh->relid), &pt->tree, &pt->onerr);
 	if (sh->use_old)
 		pt->old = ct_index_open(pt->tree.root, pt->tree.log_type, CurrentMemoryContext);
 	pt->part_path = part_file_path(sh->index_path, number);
@@ -593,29 +593,14 @@ cloudtrail_fdw_index_info(PG_FUNCTION_ARGS)
 	Datum		values[4];
 	bool		nulls[4] = {0};
 	char	   *relname;
-	CtOptions	opts;
-	CtOnError	onerr = {0};
+	CtOnError	onerr;
 	CtTree		tree;
 	CtIndex    *idx;
-	bool		save = ct_enable_index;
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	relname = check_table(relid);
-	ct_get_options(relid, &opts);
-	onerr.skip = true;
-	onerr.quiet = true;
-	onerr.relname = relname;
-	ct_enable_index = false;	/* opened below, whatever the setting */
-	PG_TRY();
-	{
-		ct_tree_open(&tree, &opts, &onerr);
-	}
-	PG_FINALLY();
-	{
-		ct_enable_index = save;
-	}
-	PG_END_TRY();
+	open_refresh_tree(relid, relname, &tree, &onerr);	/* the index, whatever the setting */
 	idx = ct_index_open(tree.root, tree.log_type, CurrentMemoryContext);
 	if (ct_may_see_paths())
 		values[0] = CStringGetTextDatum(ct_index_display_path(ct_index_path(tree.root, tree.log_type)));
@@ -648,8 +633,7 @@ cloudtrail_fdw_refresh_index(PG_FUNCTION_ARGS)
 	Datum		values[11];
 	bool		nulls[11] = {0};
 	RefreshStats rs = {0};
-	CtOptions	opts;
-	CtOnError	onerr = {0};
+	CtOnError	onerr;
 	CtTree		tree;
 	CtIndex    *old = NULL;
 	char	   *path;
@@ -659,7 +643,6 @@ cloudtrail_fdw_refresh_index(PG_FUNCTION_ARGS)
 	uint64		key;
 	LOCKTAG		tag;
 	MemoryContext fncxt = CurrentMemoryContext;
-	bool		save_enable;
 	RefreshShared *sh;
 	Size		size;
 	Size		dirs_len = 0;
@@ -674,30 +657,13 @@ cloudtrail_fdw_refresh_index(PG_FUNCTION_ARGS)
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	relname = check_table(relid);
-
-	ct_get_options(relid, &opts);
-	onerr.skip = true;			/* folders that cannot be listed are not indexed */
-	onerr.quiet = true;
-	onerr.relname = relname;
 	/* the old index is opened below, where its corruption is caught */
-	save_enable = ct_enable_index;
-	ct_enable_index = false;
-	PG_TRY();
-	{
-		ct_tree_open(&tree, &opts, &onerr);
-	}
-	PG_FINALLY();
-	{
-		ct_enable_index = save_enable;
-	}
-	PG_END_TRY();
+	open_refresh_tree(relid, relname, &tree, &onerr);
 	if (tree.single_file)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("cannot index foreign table \"%s\": its location is one file", relname),
 				 errhint("Refresh the index through a table whose location is a folder.")));
-	tree.use_digests = false;
-	tree.prune = NULL;
 	path = ct_index_path(tree.root, tree.log_type);
 
 	/*
@@ -848,8 +814,7 @@ cloudtrail_fdw_refresh_index(PG_FUNCTION_ARGS)
 		if (res->changed)
 			rs.folders_changed++;
 		ct_index_folder_id(old, of, &oid);
-		if (res->changed || oid.mtime_sec != res->id.mtime_sec ||
-			oid.mtime_nsec != res->id.mtime_nsec || oid.ino != res->id.ino)
+		if (res->changed || !ct_folder_id_equal(&oid, &res->id))
 			same = false;
 	}
 	for (i = 0; i < ld.nold; i++)

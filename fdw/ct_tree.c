@@ -684,8 +684,7 @@ entry_unchanged(CtTree *tree, const char *dir, const CtIndexFile *e)
 	if (stat(abs, &st) != 0)
 		same = (errno == ENOENT);	/* gone: it holds no rows */
 	else
-		same = st.st_size == e->size && st.st_mtim.tv_sec == e->mtime_sec &&
-			st.st_mtim.tv_nsec == e->mtime_nsec;
+		same = ct_index_file_is(e, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 	pfree(abs);
 	return same;
 }
@@ -728,11 +727,15 @@ files_from_index(CtTree *tree, const CtPartition *part, bool with_size, int *nfi
 		char	   *abs = abs_path(tree, part->dir);
 		struct stat st;
 		CtFolderId	id;
-		bool		same;
+		CtFolderId	now;
+		bool		same = false;
 
 		ct_index_folder_id(tree->index, folder, &id);
-		same = stat(abs, &st) == 0 && st.st_mtim.tv_sec == id.mtime_sec &&
-			st.st_mtim.tv_nsec == id.mtime_nsec && (uint64) st.st_ino == id.ino;
+		if (stat(abs, &st) == 0)
+		{
+			ct_folder_id_of(&st, &now);
+			same = ct_folder_id_equal(&now, &id);
+		}
 		pfree(abs);
 		if (!same)
 		{
@@ -850,8 +853,8 @@ ct_tree_files(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles
 			/* both in name order */
 			while (j < nix && (c = strcmp(ix[j].name, f->name)) < 0)
 				j++;
-			if (j < nix && c == 0 && ix[j].size == entries[i].size &&
-				ix[j].mtime_sec == f->mtime_sec && ix[j].mtime_nsec == f->mtime_nsec)
+			if (j < nix && c == 0 &&
+				ct_index_file_is(&ix[j], entries[i].size, f->mtime_sec, f->mtime_nsec))
 			{
 				tree->files_index_covered++;
 				if (!ct_index_may_match(tree->probe, tree->prune, &ix[j]))
@@ -904,6 +907,13 @@ ct_tree_walk(CtTree *tree, const CtPrune *prune, bool with_size,
 void
 ct_tree_open(CtTree *tree, const CtOptions *opts, CtOnError *onerr)
 {
+	ct_tree_open_with(tree, opts, onerr, ct_enable_index);
+}
+
+/* ct_tree_open(), with the mirror's index or without it, whatever the setting */
+void
+ct_tree_open_with(CtTree *tree, const CtOptions *opts, CtOnError *onerr, bool with_index)
+{
 	char	   *real_root;
 	char	   *loc_abs;
 	char	   *real_loc;
@@ -940,7 +950,7 @@ ct_tree_open(CtTree *tree, const CtOptions *opts, CtOnError *onerr)
 	}
 	tree->root = pstrdup(real_root);
 	free(real_root);
-	if (ct_enable_index)
+	if (with_index)
 		tree->index = ct_index_open(tree->root, tree->log_type, tree->cxt);
 
 	if (opts->location == NULL)
