@@ -42,6 +42,7 @@
 #include "utils/sampling.h"
 
 #include "cloudtrail_fdw.h"
+#include "ct_parallel.h"
 #include "ct_analyze.h"
 #include "ct_compat.h"
 #include "ct_index.h"

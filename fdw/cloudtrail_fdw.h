@@ -335,19 +335,8 @@ typedef struct CtScanStats
 
 typedef struct CtScan CtScan;
 
-/* ---- ct_parallel.c: the shared file list of a parallel scan ---- */
-
+/* the shared state of a parallel scan: ct_parallel.h */
 typedef struct CtShared CtShared;
-struct dsm_segment;
-
-extern struct dsm_segment *ct_shared_build(Relation rel, CtPrune *prune, bool newest_first,
-											CtShared **shared);
-extern void ct_shared_reset(CtShared *sh);
-extern uint32 ct_shared_partitions(CtShared *sh);
-extern bool ct_shared_claim(CtShared *sh, CtPartition *part, CtFile *file);
-extern bool ct_shared_next_delivery(CtShared *sh, TimestampTz *delivery);
-extern void ct_shared_add_stats(CtShared *sh, const CtScanStats *stats);
-extern void ct_shared_sum_stats(CtShared *sh, CtScanStats *stats);
 
 /* ---- ct_project.c: jsonb ->> 'key' computed by the scan ---- */
 

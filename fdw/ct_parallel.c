@@ -1,9 +1,15 @@
 /*-------------------------------------------------------------------------
  *
  * ct_parallel.c
- *		Shared state of a parallel scan: the list of files to read, made once
- *		by the leader, from which every participant claims the next file; and
- *		the participants' counters for EXPLAIN ANALYZE.
+ *		Shared state of a parallel scan: what the participants claim work
+ *		from, made once by the leader, and their counters for EXPLAIN ANALYZE.
+ *
+ * A scan in no particular order shares the list of its partitions (day
+ * folders): each participant claims the next one and lists, checks and
+ * prunes its files itself, so the identity checks of an index are spread
+ * over the participants and the shared memory grows with the folders, not
+ * the files.  A sorted scan must hand out files newest first across
+ * folders, so it shares the list of every selected file.
  *
  * The list lives in a DSM segment of its own rather than in the parallel
  * query's: Gather destroys its segment before EXPLAIN ANALYZE prints, and
@@ -21,6 +27,7 @@
 #include "utils/rel.h"
 
 #include "cloudtrail_fdw.h"
+#include "ct_parallel.h"
 
 #define NO_STRING	PG_UINT32_MAX
 
@@ -44,7 +51,8 @@ typedef struct SharedFile
 
 struct CtShared
 {
-	pg_atomic_uint32 next_file;
+	bool		by_partition;	/* claims are partitions, not files */
+	pg_atomic_uint32 next_file;	/* or the next partition */
 	uint32		nfiles;
 	uint32		nparts;
 	pg_atomic_uint64 stats[CT_NSTATS];
@@ -171,9 +179,19 @@ ct_shared_build(Relation rel, CtPrune *prune, bool newest_first, CtShared **shar
 	b.filecap = 256;
 	b.parts = palloc(sizeof(SharedPart) * b.partcap);
 	b.files = palloc(sizeof(SharedFile) * b.filecap);
-	ct_tree_walk(&tree, prune, false, add_partition, &b);
 	if (newest_first)
+	{
+		ct_tree_walk(&tree, prune, false, add_partition, &b);
 		qsort_arg(b.files, b.nfiles, sizeof(SharedFile), file_cmp_desc, &b);
+	}
+	else
+	{
+		ListCell   *lc;
+
+		tree.prune = (prune && ct_prune_active(prune)) ? prune : NULL;
+		foreach(lc, ct_tree_partitions(&tree))
+			add_partition(lfirst(lc), NULL, 0, &b);
+	}
 
 	size = offsetof(CtShared, data) +
 		MAXALIGN(sizeof(SharedPart) * b.nparts) +
@@ -181,6 +199,7 @@ ct_shared_build(Relation rel, CtPrune *prune, bool newest_first, CtShared **shar
 	MemoryContextSwitchTo(old);
 	seg = dsm_create(size, 0);
 	sh = dsm_segment_address(seg);
+	sh->by_partition = !newest_first;
 	pg_atomic_init_u32(&sh->next_file, 0);
 	for (int i = 0; i < CT_NSTATS; i++)
 		pg_atomic_init_u64(&sh->stats[i], 0);
@@ -218,6 +237,42 @@ ct_shared_partitions(CtShared *sh)
 	return sh->nparts;
 }
 
+/* Are partitions claimed (ct_shared_claim_partition), rather than files? */
+bool
+ct_shared_by_partition(CtShared *sh)
+{
+	return sh->by_partition;
+}
+
+static void
+copy_partition(CtShared *sh, const SharedPart *p, CtPartition *part)
+{
+	char	   *strings = shared_strings(sh);
+
+	part->dir = pstrdup(strings + p->dir);
+	part->org = p->org == NO_STRING ? NULL : pstrdup(strings + p->org);
+	part->account = pstrdup(strings + p->account);
+	part->region = pstrdup(strings + p->region);
+	part->date = p->date;
+}
+
+/*
+ * Claims the next partition (strings allocated in the current memory
+ * context); false when every one has been claimed.
+ */
+bool
+ct_shared_claim_partition(CtShared *sh, CtPartition *part)
+{
+	uint32		i;
+
+	Assert(sh->by_partition);
+	i = pg_atomic_fetch_add_u32(&sh->next_file, 1);
+	if (i >= sh->nparts)
+		return false;
+	copy_partition(sh, &shared_parts(sh)[i], part);
+	return true;
+}
+
 /*
  * Claims the next file: fills *part (strings allocated in the current
  * memory context) and *file.  false when every file has been claimed.
@@ -225,21 +280,16 @@ ct_shared_partitions(CtShared *sh)
 bool
 ct_shared_claim(CtShared *sh, CtPartition *part, CtFile *file)
 {
-	uint32		i = pg_atomic_fetch_add_u32(&sh->next_file, 1);
+	uint32		i;
 	SharedFile *f;
-	SharedPart *p;
-	char	   *strings = shared_strings(sh);
 
+	Assert(!sh->by_partition);
+	i = pg_atomic_fetch_add_u32(&sh->next_file, 1);
 	if (i >= sh->nfiles)
 		return false;
 	f = &shared_files(sh)[i];
-	p = &shared_parts(sh)[f->part];
-	part->dir = pstrdup(strings + p->dir);
-	part->org = p->org == NO_STRING ? NULL : pstrdup(strings + p->org);
-	part->account = pstrdup(strings + p->account);
-	part->region = pstrdup(strings + p->region);
-	part->date = p->date;
-	file->name = pstrdup(strings + f->name);
+	copy_partition(sh, &shared_parts(sh)[f->part], part);
+	file->name = pstrdup(shared_strings(sh) + f->name);
 	file->delivery = f->delivery;
 	file->gzip = f->gzip;
 	file->size = -1;
@@ -256,6 +306,7 @@ ct_shared_next_delivery(CtShared *sh, TimestampTz *delivery)
 {
 	uint32		i = pg_atomic_read_u32(&sh->next_file);
 
+	Assert(!sh->by_partition);
 	if (i >= sh->nfiles)
 		return false;
 	*delivery = shared_files(sh)[i].delivery;

@@ -35,6 +35,7 @@
 #include "utils/tuplestore.h"
 
 #include "cloudtrail_fdw.h"
+#include "ct_parallel.h"
 #include "ct_compat.h"
 #include "ct_stream.h"
 
@@ -510,9 +511,37 @@ ref_cmp_desc(const void *a, const void *b)
 									rb->file.delivery, rb->part->dir, rb->file.name);
 }
 
+/* Adds the files of a partition to the group being loaded. */
+static void
+add_partition_files(CtScan *scan, CtPartition *part, int *cap)
+{
+	int			n;
+	CtFile	   *files;
+
+	if (scan->sampler && !scan->sampler->keep_partition(scan->sampler->arg, part))
+		return;					/* not even listed */
+	files = ct_tree_files(&scan->tree, part, false, &n);
+	scan->stats.partitions++;
+	for (int i = 0; i < n; i++)
+	{
+		if (scan->sampler &&
+			!scan->sampler->keep_file(scan->sampler->arg, part, &files[i]))
+			continue;
+		if (scan->nrefs == *cap)
+		{
+			*cap *= 2;
+			scan->refs = repalloc(scan->refs, sizeof(CtFileRef) * *cap);
+		}
+		scan->refs[scan->nrefs].part = part;
+		scan->refs[scan->nrefs].file = files[i];
+		scan->nrefs++;
+	}
+}
+
 /*
- * Lists the files of the next group of partitions: one partition, or, in a
- * sorted scan, every partition of the next delivery date (newest first).
+ * Lists the files of the next group of partitions: one partition (in a
+ * parallel scan, the next one claimed), or, in a sorted scan, every
+ * partition of the next delivery date (newest first).
  */
 static bool
 load_next_group(CtScan *scan)
@@ -521,41 +550,37 @@ load_next_group(CtScan *scan)
 	CtPartition *first;
 	int			cap = 64;
 
-	if (scan->partidx >= list_length(scan->partitions))
-		return false;
-	MemoryContextReset(scan->partcxt);
-	old = MemoryContextSwitchTo(scan->partcxt);
-	first = list_nth(scan->partitions, scan->partidx);
-	scan->refs = palloc(sizeof(CtFileRef) * cap);
-	scan->nrefs = 0;
-	do
+	if (scan->shared)
 	{
-		CtPartition *part = list_nth(scan->partitions, scan->partidx++);
-		int			n;
-		CtFile	   *files;
-
-		if (scan->sampler && !scan->sampler->keep_partition(scan->sampler->arg, part))
-			continue;			/* not even listed */
-		files = ct_tree_files(&scan->tree, part, false, &n);
-		scan->stats.partitions++;
-		for (int i = 0; i < n; i++)
+		MemoryContextReset(scan->partcxt);
+		old = MemoryContextSwitchTo(scan->partcxt);
+		first = palloc(sizeof(CtPartition));
+		if (!ct_shared_claim_partition(scan->shared, first))
 		{
-			if (scan->sampler &&
-				!scan->sampler->keep_file(scan->sampler->arg, part, &files[i]))
-				continue;
-			if (scan->nrefs == cap)
-			{
-				cap *= 2;
-				scan->refs = repalloc(scan->refs, sizeof(CtFileRef) * cap);
-			}
-			scan->refs[scan->nrefs].part = part;
-			scan->refs[scan->nrefs].file = files[i];
-			scan->nrefs++;
+			MemoryContextSwitchTo(old);
+			return false;
 		}
-	} while (scan->sort_attidx >= 0 && scan->partidx < list_length(scan->partitions) &&
-			 ((CtPartition *) list_nth(scan->partitions, scan->partidx))->date == first->date);
-	if (scan->sort_attidx >= 0)
-		qsort(scan->refs, scan->nrefs, sizeof(CtFileRef), ref_cmp_desc);
+		scan->refs = palloc(sizeof(CtFileRef) * cap);
+		scan->nrefs = 0;
+		add_partition_files(scan, first, &cap);
+	}
+	else
+	{
+		if (scan->partidx >= list_length(scan->partitions))
+			return false;
+		MemoryContextReset(scan->partcxt);
+		old = MemoryContextSwitchTo(scan->partcxt);
+		first = list_nth(scan->partitions, scan->partidx);
+		scan->refs = palloc(sizeof(CtFileRef) * cap);
+		scan->nrefs = 0;
+		do
+		{
+			add_partition_files(scan, list_nth(scan->partitions, scan->partidx++), &cap);
+		} while (scan->sort_attidx >= 0 && scan->partidx < list_length(scan->partitions) &&
+				 ((CtPartition *) list_nth(scan->partitions, scan->partidx))->date == first->date);
+		if (scan->sort_attidx >= 0)
+			qsort(scan->refs, scan->nrefs, sizeof(CtFileRef), ref_cmp_desc);
+	}
 	scan->refidx = 0;
 	scan->group_date = first->date;
 	scan->group_loaded = true;
@@ -597,6 +622,9 @@ update_bound(CtScan *scan)
 static bool
 open_next_file(CtScan *scan)
 {
+	/* a sorted parallel scan claims files; another, partitions */
+	bool		claims_files = scan->shared && !ct_shared_by_partition(scan->shared);
+
 	for (;;)
 	{
 		CtFileRef  *ref;
@@ -605,7 +633,7 @@ open_next_file(CtScan *scan)
 		MemoryContext old;
 
 		CHECK_FOR_INTERRUPTS();
-		if (!scan->shared && scan->refidx >= scan->nrefs)
+		if (!claims_files && scan->refidx >= scan->nrefs)
 		{
 			if (!load_next_group(scan))
 				return false;
@@ -614,7 +642,7 @@ open_next_file(CtScan *scan)
 
 		MemoryContextReset(scan->filecxt);
 		old = MemoryContextSwitchTo(scan->filecxt);
-		if (scan->shared)
+		if (claims_files)
 		{
 			ref = palloc(sizeof(CtFileRef));
 			ref->part = palloc(sizeof(CtPartition));

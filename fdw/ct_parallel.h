@@ -1,0 +1,27 @@
+/*-------------------------------------------------------------------------
+ *
+ * ct_parallel.h
+ *		The shared state of a parallel scan (ct_parallel.c): the partitions or
+ *		files its participants claim, and their counters.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CT_PARALLEL_H
+#define CT_PARALLEL_H
+
+#include "cloudtrail_fdw.h"
+
+struct dsm_segment;
+
+extern struct dsm_segment *ct_shared_build(Relation rel, CtPrune *prune, bool newest_first,
+											CtShared **shared);
+extern void ct_shared_reset(CtShared *sh);
+extern uint32 ct_shared_partitions(CtShared *sh);
+extern bool ct_shared_by_partition(CtShared *sh);
+extern bool ct_shared_claim_partition(CtShared *sh, CtPartition *part);
+extern bool ct_shared_claim(CtShared *sh, CtPartition *part, CtFile *file);
+extern bool ct_shared_next_delivery(CtShared *sh, TimestampTz *delivery);
+extern void ct_shared_add_stats(CtShared *sh, const CtScanStats *stats);
+extern void ct_shared_sum_stats(CtShared *sh, CtScanStats *stats);
+
+#endif							/* CT_PARALLEL_H */
