@@ -10,10 +10,13 @@
  *
  * The folder array is sorted by path, so a folder is found by binary
  * search; its entry has the folder's identity and the place of its block.
- * A block holds the folder's files in name order, varint-encoded: the name
- * (front-coded against the previous one), size, modification time, flags,
- * record count, event-time span and Bloom filter.  Blocks are decoded only
- * for the folders a query selects.
+ * A block starts with what holds for all the folder's files (their total
+ * size, event-time span and a Bloom filter of all their values), then holds
+ * the files in name order, varint-encoded: the name (front-coded against the
+ * previous one), size, modification time, flags, record count, event-time
+ * span and Bloom filter.  Blocks are decoded only for the folders a query
+ * selects, and the files of a block only when its summary cannot rule the
+ * whole folder out.
  *
  * Integrity: the header, the folder array and paths carry a CRC-32C checked
  * when a backend maps a new version of the file; each block its own, checked
@@ -44,7 +47,7 @@
 #include "ct_index.h"
 
 #define CT_INDEX_MAGIC		"CTFDWIDX"
-#define CT_INDEX_VERSION	1
+#define CT_INDEX_VERSION	2
 #define CT_INDEX_ENDIAN		0x01020304
 #define CT_FILTER_K			7	/* probes per value */
 #define CT_FILTER_BITS		10	/* bits per distinct value: about 1% false positives */
@@ -102,6 +105,7 @@ struct CtIndex
 	const char *blocks;
 	int			refcount;		/* scans and plans using this mapping */
 	bool		current;		/* the newest version this backend saw */
+	uint8	   *checked;		/* a bit per folder: block checksum verified */
 };
 
 /* Mappings of this backend, in TopMemoryContext. */
@@ -380,13 +384,45 @@ uint64_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/* Bloom filters: k probes by double hashing of a value's 64-bit hash. */
+static inline void
+bloom_set(uint8 *bits, uint64 nbits, uint64 h1)
+{
+	uint64		h2 = ((h1 >> 32) | (h1 << 32)) | 1;
+
+	for (int j = 0; j < CT_FILTER_K; j++)
+	{
+		uint64		bit = (h1 + (uint64) j * h2) % nbits;
+
+		bits[bit >> 3] |= (uint8) (1 << (bit & 7));
+	}
+}
+
+/* Sorts and deduplicates hashes in place; returns how many are left. */
+static int
+dedup_hashes(uint64 *hashes, int n)
+{
+	int			k = 0;
+
+	qsort(hashes, n, sizeof(uint64), uint64_cmp);
+	for (int i = 0; i < n; i++)
+		if (i == 0 || hashes[i] != hashes[i - 1])
+			hashes[k++] = hashes[i];
+	return k;
+}
+
+static uint32
+filter_bytes(uint64 nvalues)
+{
+	return (uint32) Max(8, (nvalues * CT_FILTER_BITS + 7) / 8);
+}
+
 /* Encodes the Bloom filter of the distinct hashes of fb into buf. */
 static void
 put_filter(StringInfo buf, CtFilterBuild *fb)
 {
-	int			n = 0;
+	int			n;
 	uint32		nbytes;
-	uint64		nbits;
 	uint8	   *bits;
 
 	if (fb == NULL || fb->n == 0)
@@ -394,25 +430,11 @@ put_filter(StringInfo buf, CtFilterBuild *fb)
 		put_varint(buf, 0);
 		return;
 	}
-	qsort(fb->hashes, fb->n, sizeof(uint64), uint64_cmp);
-	for (int i = 0; i < fb->n; i++)
-		if (i == 0 || fb->hashes[i] != fb->hashes[i - 1])
-			fb->hashes[n++] = fb->hashes[i];
-	nbytes = (uint32) Max(8, (n * CT_FILTER_BITS + 7) / 8);
-	nbits = (uint64) nbytes * 8;
+	n = dedup_hashes(fb->hashes, fb->n);
+	nbytes = filter_bytes(n);
 	bits = palloc0(nbytes);
 	for (int i = 0; i < n; i++)
-	{
-		uint64		h1 = fb->hashes[i];
-		uint64		h2 = ((h1 >> 32) | (h1 << 32)) | 1;
-
-		for (int j = 0; j < CT_FILTER_K; j++)
-		{
-			uint64		bit = (h1 + (uint64) j * h2) % nbits;
-
-			bits[bit >> 3] |= (uint8) (1 << (bit & 7));
-		}
-	}
+		bloom_set(bits, (uint64) nbytes * 8, fb->hashes[i]);
 	put_varint(buf, nbytes);
 	appendBinaryStringInfo(buf, (char *) bits, nbytes);
 	pfree(bits);
@@ -514,6 +536,38 @@ ct_index_may_match(const CtIndexProbe *probe, const CtPrune *p, const CtIndexFil
 	return true;
 }
 
+/*
+ * May any file of a folder with this summary hold a row the conditions keep?
+ * false only where ct_index_may_match() is false for every one of its files.
+ */
+bool
+ct_index_folder_may_match(const CtIndexProbe *probe, const CtPrune *p,
+						  const CtFolderSummary *sum)
+{
+	if (probe == NULL || (sum->flags & CT_IXS_BAD))
+		return true;
+	if (probe->use_times)
+	{
+		if (!(sum->flags & CT_IXS_RECORDS))
+			return false;
+		if ((sum->flags & CT_IXS_TIMES) && !ct_keep_file_times(p, sum->oldest, sum->newest))
+			return false;
+	}
+	if (!(sum->flags & CT_IXS_FILTER))
+		return true;
+	for (int c = 0; c < probe->nconds; c++)
+	{
+		const ProbeCond *pc = &probe->conds[c];
+		bool		maybe = ct_filter_may_contain(sum->filter, sum->filter_len, pc->nonstring);
+
+		for (int i = 0; i < pc->nhashes && !maybe; i++)
+			maybe = ct_filter_may_contain(sum->filter, sum->filter_len, pc->hashes[i]);
+		if (!maybe)
+			return false;
+	}
+	return true;
+}
+
 /* ---- reading ---- */
 
 /* $PGDATA/pg_cloudtrail_fdw/<hash of root and log type>.idx */
@@ -563,6 +617,8 @@ drop_if_unused(CtIndex *idx)
 	{
 		unmap(idx);
 		index_cache = list_delete_ptr(index_cache, idx);
+		if (idx->checked)
+			pfree(idx->checked);
 		pfree(idx->path);
 		pfree(idx);
 	}
@@ -817,26 +873,89 @@ ct_index_folder_nfiles(CtIndex *idx, int folder)
 	return idx->folders[folder].nfiles;
 }
 
+/* Verifies a block's checksum, once per mapping. */
+static void
+check_block(CtIndex *idx, int folder)
+{
+	const CtIndexFolderDisk *f = &idx->folders[folder];
+	pg_crc32c	crc;
+
+	if (idx->checked == NULL)
+		idx->checked = MemoryContextAllocZero(TopMemoryContext,
+											  (idx->hdr->nfolders + 7) / 8);
+	if (idx->checked[folder >> 3] & (1 << (folder & 7)))
+		return;
+	INIT_CRC32C(crc);
+	COMP_CRC32C(crc, idx->blocks + f->block_off, f->block_len);
+	FIN_CRC32C(crc);
+	if (!EQ_CRC32C(crc, f->block_crc))
+		corrupt(idx, psprintf("checksum mismatch in the block of folder \"%s\"",
+							  ct_index_folder_dir(idx, folder)));
+	idx->checked[folder >> 3] |= (uint8) (1 << (folder & 7));
+}
+
+/* Decodes the summary at the start of a folder's block; returns what follows it. */
+static const uint8 *
+decode_summary(CtIndex *idx, int folder, CtFolderSummary *sum)
+{
+	const CtIndexFolderDisk *f = &idx->folders[folder];
+	const uint8 *p = (const uint8 *) idx->blocks + f->block_off;
+	const uint8 *end = p + f->block_len;
+	uint64		v;
+	int64		s;
+
+	check_block(idx, folder);
+	memset(sum, 0, sizeof(*sum));
+	if (!get_varint(&p, end, &v))
+		corrupt(idx, "bad folder summary");
+	sum->flags = (uint32) v;
+	if (!get_varint(&p, end, &v))
+		corrupt(idx, "bad folder size");
+	sum->total_size = (int64) v;
+	if (sum->flags & CT_IXS_RECORDS)
+	{
+		if (!get_svarint(&p, end, &s) || !get_varint(&p, end, &v))
+			corrupt(idx, "bad folder event times");
+		sum->oldest = s;
+		sum->newest = sum->oldest + (int64) v;
+	}
+	if (sum->flags & CT_IXS_FILTER)
+	{
+		uint64		cap,
+					n;
+
+		if (!get_varint(&p, end, &cap) || !get_varint(&p, end, &n) ||
+			!get_varint(&p, end, &v) || v > (uint64) (end - p) || cap > PG_UINT32_MAX)
+			corrupt(idx, "bad folder filter");
+		sum->filter_cap = (uint32) cap;
+		sum->filter_n = (uint32) Min(n, PG_UINT32_MAX);
+		sum->filter_len = (uint32) v;
+		sum->filter = p;
+		p += v;
+	}
+	return p;
+}
+
+void
+ct_index_folder_summary(CtIndex *idx, int folder, CtFolderSummary *sum)
+{
+	(void) decode_summary(idx, folder, sum);
+}
+
 /* Decodes the files of a folder (in the current memory context). */
 CtIndexFile *
 ct_index_folder_files(CtIndex *idx, int folder, int *nfiles)
 {
 	const CtIndexFolderDisk *f = &idx->folders[folder];
-	const uint8 *p = (const uint8 *) idx->blocks + f->block_off;
-	const uint8 *end = p + f->block_len;
+	const uint8 *end = (const uint8 *) idx->blocks + f->block_off + f->block_len;
 	CtIndexFile *files = palloc(sizeof(CtIndexFile) * Max(f->nfiles, 1));
 	char	   *prev = NULL;
 	size_t		prevlen = 0;
 	int64		prev_mtime = 0;
 	int64		prev_newest = 0;
-	pg_crc32c	crc;
+	CtFolderSummary sum;
+	const uint8 *p = decode_summary(idx, folder, &sum);
 
-	INIT_CRC32C(crc);
-	COMP_CRC32C(crc, p, f->block_len);
-	FIN_CRC32C(crc);
-	if (!EQ_CRC32C(crc, f->block_crc))
-		corrupt(idx, psprintf("checksum mismatch in the block of folder \"%s\"",
-							  ct_index_folder_dir(idx, folder)));
 	for (uint32 i = 0; i < f->nfiles; i++)
 	{
 		CtIndexFile *e = &files[i];
@@ -964,17 +1083,128 @@ ct_index_writer_add_block(CtIndexWriter *w, const char *dir, DateADT date,
 }
 
 /*
- * Encodes a folder's files (in name order) into buf: with each file's filter
- * built from its values, or, where it has none (an entry carried over), the
- * filter bytes the entry points to.
+ * The folder's filter: the values of every file.  Where some entries are
+ * carried over (their values are not at hand), the old folder filter with
+ * the new files' values added, if it was sized for them; false if not.  A
+ * folder that grows (grow) gets room for as many values again, so it is
+ * rebuilt from all its files once per doubling.
  */
-void
-ct_index_encode_block(StringInfo buf, const CtIndexFile *files, CtFilterBuild *filters,
-					  int nfiles)
+static bool
+build_folder_filter(CtFilterBuild *filters, int nfiles, const CtFolderSummary *old,
+					bool grow, CtFolderSummary *sum, uint8 **bits)
 {
+	int			n = 0;
+	bool		all_built = true;
+	uint64	   *hashes;
+	int			k = 0;
+
+	for (int i = 0; i < nfiles; i++)
+	{
+		if (filters && filters[i].built)
+			n += filters[i].n;
+		else
+			all_built = false;
+	}
+	hashes = palloc(sizeof(uint64) * Max(n, 1));
+	for (int i = 0; i < nfiles; i++)
+		if (filters && filters[i].built)
+		{
+			memcpy(hashes + k, filters[i].hashes, sizeof(uint64) * filters[i].n);
+			k += filters[i].n;
+		}
+	n = dedup_hashes(hashes, n);
+	if (all_built)
+	{
+		sum->filter_n = n;
+		sum->filter_cap = grow ? Max(2 * n, 32) : n;
+		sum->filter_len = n == 0 && !grow ? 0 : filter_bytes(sum->filter_cap);
+		*bits = palloc0(Max(sum->filter_len, 1));
+	}
+	else
+	{
+		if (old == NULL || !(old->flags & CT_IXS_FILTER) ||
+			(uint64) old->filter_n + n > old->filter_cap || old->filter_len == 0)
+		{
+			pfree(hashes);
+			return false;
+		}
+		sum->filter_n = old->filter_n + n;
+		sum->filter_cap = old->filter_cap;
+		sum->filter_len = old->filter_len;
+		*bits = palloc(sum->filter_len);
+		memcpy(*bits, old->filter, old->filter_len);
+	}
+	for (int i = 0; i < n; i++)
+		bloom_set(*bits, (uint64) sum->filter_len * 8, hashes[i]);
+	pfree(hashes);
+	sum->flags |= CT_IXS_FILTER;
+	return true;
+}
+
+/*
+ * Encodes a folder's files (in name order) into buf: the summary of them
+ * all, then each file with its filter built from its values, or, where it
+ * has none (an entry carried over), the filter bytes the entry points to.
+ * old is the folder's summary in the index the carried-over entries come
+ * from.  false, with nothing encoded, when the folder's filter needs the
+ * values of the carried-over entries too: the caller reads their files
+ * (marking their filters built) and calls again.
+ */
+bool
+ct_index_encode_block(StringInfo buf, const CtIndexFile *files, CtFilterBuild *filters,
+					  int nfiles, const CtFolderSummary *old, bool grow)
+{
+	CtFolderSummary sum = {0};
+	uint8	   *bits = NULL;
+	bool		times = true;
+	bool		records = false;
 	const char *prev = "";
 	int64		prev_mtime = 0;
 	int64		prev_newest = 0;
+
+	if (!build_folder_filter(filters, nfiles, old, grow, &sum, &bits))
+		return false;
+	for (int i = 0; i < nfiles; i++)
+	{
+		const CtIndexFile *e = &files[i];
+
+		sum.total_size += e->size;
+		if (e->flags & CT_IXF_BAD)
+			sum.flags |= CT_IXS_BAD;
+		if (e->nrecords == 0)
+			continue;
+		if (!(e->flags & CT_IXF_TIMES))
+		{
+			times = false;
+			continue;
+		}
+		if (!records || e->oldest < sum.oldest)
+			sum.oldest = e->oldest;
+		if (!records || e->newest > sum.newest)
+			sum.newest = e->newest;
+		records = true;
+	}
+	/* records without exact times count as records of unknown times */
+	for (int i = 0; i < nfiles && !records; i++)
+		if (files[i].nrecords > 0)
+			records = true;
+	if (times)
+		sum.flags |= CT_IXS_TIMES;
+	if (records)
+		sum.flags |= CT_IXS_RECORDS;
+	put_varint(buf, sum.flags);
+	put_varint(buf, (uint64) sum.total_size);
+	if (records)
+	{
+		/* without exact times for all, the span is not used: any values do */
+		put_svarint(buf, times ? sum.oldest : 0);
+		put_varint(buf, times ? (uint64) (sum.newest - sum.oldest) : 0);
+	}
+	put_varint(buf, sum.filter_cap);
+	put_varint(buf, sum.filter_n);
+	put_varint(buf, sum.filter_len);
+	appendBinaryStringInfo(buf, (const char *) bits, sum.filter_len);
+	pfree(bits);
 
 	for (int i = 0; i < nfiles; i++)
 	{
@@ -1000,7 +1230,7 @@ ct_index_encode_block(StringInfo buf, const CtIndexFile *files, CtFilterBuild *f
 			prev_newest = e->newest;
 			put_varint(buf, (uint64) (e->newest - e->oldest));
 		}
-		if (filters && filters[i].n > 0)
+		if (filters && filters[i].built)
 			put_filter(buf, &filters[i]);
 		else
 		{
@@ -1010,6 +1240,7 @@ ct_index_encode_block(StringInfo buf, const CtIndexFile *files, CtFilterBuild *f
 		}
 		CHECK_FOR_INTERRUPTS();
 	}
+	return true;
 }
 
 

@@ -49,6 +49,28 @@ typedef struct CtIndexFile
 	uint32		filter_len;
 } CtIndexFile;
 
+/*
+ * What a folder's block says of all its files at once, so that planning and
+ * a scan can skip a folder without decoding its files: their total size,
+ * the span of their event times, and a filter of the union of their values.
+ */
+#define CT_IXS_TIMES	0x01	/* every file with records has exact times */
+#define CT_IXS_RECORDS	0x02	/* some file has records: oldest, newest are set */
+#define CT_IXS_FILTER	0x04	/* filter holds every file's values */
+#define CT_IXS_BAD		0x08	/* a file could not be read: never skipped */
+
+typedef struct CtFolderSummary
+{
+	uint32		flags;
+	int64		total_size;
+	TimestampTz oldest;
+	TimestampTz newest;
+	uint32		filter_cap;		/* values the filter was sized for */
+	uint32		filter_n;		/* values in it (at most: not deduplicated) */
+	const uint8 *filter;		/* into the mapping */
+	uint32		filter_len;
+} CtFolderSummary;
+
 /* The identity of a folder when it was indexed. */
 typedef struct CtFolderId
 {
@@ -94,6 +116,7 @@ extern void ct_index_folder_id(CtIndex *idx, int folder, CtFolderId *id);
 extern int64 ct_index_folder_nfiles(CtIndex *idx, int folder);
 extern DateADT ct_index_folder_date(CtIndex *idx, int folder);
 extern CtIndexFile *ct_index_folder_files(CtIndex *idx, int folder, int *nfiles);
+extern void ct_index_folder_summary(CtIndex *idx, int folder, CtFolderSummary *sum);
 extern int	ct_index_nfolders(CtIndex *idx);
 extern int64 ct_index_nfiles(CtIndex *idx);
 extern int64 ct_index_size(CtIndex *idx);
@@ -108,6 +131,7 @@ typedef struct CtFilterBuild
 	uint64	   *hashes;
 	int			n;
 	int			cap;
+	bool		built;			/* read from the file (else an entry carried over) */
 } CtFilterBuild;
 
 extern void ct_filter_add_record(CtFilterBuild *fb, const CtRecord *rec);
@@ -124,13 +148,16 @@ typedef struct CtIndexProbe CtIndexProbe;
 extern CtIndexProbe *ct_index_probe(const struct CtPrune *p);
 extern bool ct_index_may_match(const CtIndexProbe *probe, const struct CtPrune *p,
 							   const CtIndexFile *e);
+extern bool ct_index_folder_may_match(const CtIndexProbe *probe, const struct CtPrune *p,
+									  const CtFolderSummary *sum);
 
 /* ---- writing ---- */
 typedef struct CtIndexWriter CtIndexWriter;
 
 extern CtIndexWriter *ct_index_writer_begin(const char *root, const char *log_type);
-extern void ct_index_encode_block(StringInfo buf, const CtIndexFile *files,
-								  CtFilterBuild *filters, int nfiles);
+extern bool ct_index_encode_block(StringInfo buf, const CtIndexFile *files,
+								  CtFilterBuild *filters, int nfiles,
+								  const CtFolderSummary *old, bool grow);
 extern void ct_index_writer_add_block(CtIndexWriter *w, const char *dir, DateADT date,
 									  const CtFolderId *id, uint32 nfiles,
 									  const char *block, uint32 len);

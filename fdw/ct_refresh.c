@@ -105,6 +105,7 @@ index_file(CtTree *tree, const char *dir, const CtFile *f, CtIndexFile *e,
 
 	memset(e, 0, sizeof(*e));
 	memset(fb, 0, sizeof(*fb));
+	fb->built = true;
 	e->name = f->name;
 	e->size = f->size;
 	e->mtime_sec = f->mtime_sec;
@@ -276,6 +277,7 @@ refresh_folder(Participant *pt, int i, const char *dir)
 	int			n;
 	CtIndexFile *entries;
 	CtFilterBuild *filters;
+	CtFolderSummary osum;
 	StringInfoData block;
 	MemoryContext oldcxt;
 
@@ -331,7 +333,21 @@ refresh_folder(Participant *pt, int i, const char *dir)
 		res->changed = true;
 
 	initStringInfo(&block);
-	ct_index_encode_block(&block, entries, filters, n);
+	if (of >= 0)
+		ct_index_folder_summary(pt->old, of, &osum);
+	if (!ct_index_encode_block(&block, entries, filters, n, of >= 0 ? &osum : NULL, of >= 0))
+	{
+		/* the folder's filter needs the values of the files kept as they were */
+		for (int k = 0; k < n; k++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			if (!filters[k].built)
+				index_file(&pt->tree, dir, &files[k], &entries[k], &filters[k],
+						   &pt->bufs, &pt->rs);
+		}
+		if (!ct_index_encode_block(&block, entries, filters, n, NULL, true))
+			elog(ERROR, "could not encode the index block of folder \"%s\"", dir);
+	}
 	if (write(pt->fd, block.data, block.len) != block.len)
 		ereport(ERROR,
 				(errcode_for_file_access(),

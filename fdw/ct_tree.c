@@ -673,20 +673,42 @@ ct_tree_partitions(CtTree *tree)
 	return out;
 }
 
-/* Has the file of an index entry still the size and time it was indexed with? */
+/*
+ * Has the file of an index entry still the size and time it was indexed
+ * with?  *dfd is the folder, opened on first use (-1 before), so that a
+ * folder's files are looked up without walking the whole path each time.
+ */
 static bool
-entry_unchanged(CtTree *tree, const char *dir, const CtIndexFile *e)
+entry_unchanged(CtTree *tree, const char *dir, int *dfd, const CtIndexFile *e)
 {
-	char	   *abs = psprintf("%s/%s/%s", tree->root, dir, e->name);
 	struct stat st;
-	bool		same;
 
-	if (stat(abs, &st) != 0)
-		same = (errno == ENOENT);	/* gone: it holds no rows */
-	else
-		same = ct_index_file_is(e, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-	pfree(abs);
-	return same;
+	if (*dfd < 0)
+	{
+		char	   *abs = abs_path(tree, dir);
+
+		*dfd = OpenTransientFile(abs, O_RDONLY | O_DIRECTORY);
+		pfree(abs);
+		if (*dfd < 0)
+			return false;		/* read as the listing finds it */
+	}
+	if (fstatat(*dfd, e->name, &st, 0) != 0)
+		return (errno == ENOENT);	/* gone: it holds no rows */
+	return ct_index_file_is(e, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+/*
+ * Are all the files a folder of this delivery date can hold kept by their
+ * delivery times?  (What the conditions keep of delivery times is an
+ * interval, so its first and last minute settle it.)
+ */
+static bool
+date_wholly_kept(const CtPrune *p, DateADT date)
+{
+	TimestampTz first = (TimestampTz) date * USECS_PER_DAY;
+
+	return ct_keep_file(p, first) &&
+		ct_keep_file(p, first + USECS_PER_DAY - USECS_PER_MINUTE);
 }
 
 /*
@@ -718,6 +740,8 @@ files_from_index(CtTree *tree, const CtPartition *part, bool with_size, int *nfi
 	CtFile	   *files;
 	int			n;
 	int			kept = 0;
+	bool		whole = false;
+	int			dfd = -1;
 
 	*changed_folder = -1;
 	if (folder < 0)
@@ -744,6 +768,28 @@ files_from_index(CtTree *tree, const CtPartition *part, bool with_size, int *nfi
 		}
 	}
 	update_probe(tree);
+
+	/*
+	 * The folder's summary can rule out all its files at once; then, unless
+	 * each file's identity is to be checked, they need not be decoded.
+	 */
+	if (tree->probe)
+	{
+		CtFolderSummary sum;
+
+		ct_index_folder_summary(tree->index, folder, &sum);
+		whole = !ct_index_folder_may_match(tree->probe, tree->prune, &sum) &&
+			date_wholly_kept(tree->prune, part->date);
+		if (whole && (tree->index_plan || !tree->index_check_files))
+		{
+			n = (int) ct_index_folder_nfiles(tree->index, folder);
+			tree->files_listed += n;
+			tree->files_index_covered += n;
+			tree->files_index_pruned += n;
+			*nfiles = 0;
+			return palloc(sizeof(CtFile));
+		}
+	}
 	ix = ct_index_folder_files(tree->index, folder, &n);
 	files = palloc(sizeof(CtFile) * Max(n, 1));
 	for (int i = 0; i < n; i++)
@@ -757,10 +803,10 @@ files_from_index(CtTree *tree, const CtPartition *part, bool with_size, int *nfi
 		tree->files_index_covered++;
 		if (!ct_keep_file(tree->prune, f->delivery))
 			continue;
-		if (!ct_index_may_match(tree->probe, tree->prune, &ix[i]))
+		if (whole || !ct_index_may_match(tree->probe, tree->prune, &ix[i]))
 		{
 			if (tree->index_plan || !tree->index_check_files ||
-				entry_unchanged(tree, part->dir, &ix[i]))
+				entry_unchanged(tree, part->dir, &dfd, &ix[i]))
 			{
 				tree->files_index_pruned++;
 				continue;
@@ -787,6 +833,8 @@ files_from_index(CtTree *tree, const CtPartition *part, bool with_size, int *nfi
 		f->mtime_nsec = ix[i].mtime_nsec;
 		kept++;
 	}
+	if (dfd >= 0)
+		CloseTransientFile(dfd);
 	*nfiles = kept;
 	return files;
 }

@@ -153,6 +153,14 @@ SELECT both_index(:'needle');
 SELECT ix_lines(:'needle');
 ALTER FOREIGN TABLE cloudtrail_logs OPTIONS (SET index_check 'sometimes');
 ALTER FOREIGN TABLE cloudtrail_logs OPTIONS (DROP index_check);
+-- a folder that grows: the refresh above read all its files again for the
+-- folder's filter (sized with room, as it changed); this one adds the new
+-- file's values to it and reads only the new and the rewritten file
+SELECT format($f$cat >/dev/null; python3 -c "import gzip,json; open('%s/111122223333_CloudTrail_us-east-1_20181114T2357Z_newnewnewnew0002.json.gz','wb').write(gzip.compress(json.dumps({'Records':[{'eventVersion':'1.08','eventTime':'2018-11-14T23:52:00Z','eventName':'ListBuckets','eventID':'planted-3','userIdentity':{'type':'IAMUser','accessKeyId':'AKIAPLANTEDNEEDLE002'}}]}).encode(), mtime=0))"$f$, :'dday') AS add_file2 \gset
+COPY (SELECT 1) TO PROGRAM :'add_file2';
+SELECT files_added, files_changed, bytes_read FROM cloudtrail_fdw.refresh_index('cloudtrail_logs');
+SELECT both_index($$SELECT eventid FROM cloudtrail_logs WHERE useridentity->>'accessKeyId' = 'AKIAPLANTEDNEEDLE002'$$);
+SELECT ix_lines($$SELECT eventid FROM cloudtrail_logs WHERE useridentity->>'accessKeyId' = 'AKIAPLANTEDNEEDLE002'$$);
 -- a file deleted; a partial download of aws s3 sync (not an event file)
 SELECT format($f$cat >/dev/null; rm %s/*T0815Z*; cp %s/*T2355Z* %s/111122223333_CloudTrail_us-east-1_20181114T2356Z_partpartpart0001.json.gz.6f3B2a1c$f$, :'dday', :'dday', :'dday') AS delete_file \gset
 COPY (SELECT 1) TO PROGRAM :'delete_file';
