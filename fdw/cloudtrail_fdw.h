@@ -117,6 +117,12 @@ typedef struct CtPartition
 	char	   *account;
 	char	   *region;
 	DateADT		date;			/* delivery date of the folder */
+	/* what the listing learnt, so that a scan through the index need not ask again */
+	int			index_slot;		/* 1 + its folder in the tree's index; 0: look it up */
+	bool		id_known;		/* the folder's identity when it was listed: */
+	int64		id_mtime_sec;
+	int32		id_mtime_nsec;
+	uint64		id_ino;
 } CtPartition;
 
 /* The eventTimes of a file's records, as its digest gives them. */

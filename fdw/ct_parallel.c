@@ -38,6 +38,10 @@ typedef struct SharedPart
 	uint32		account;
 	uint32		region;
 	DateADT		date;
+	bool		id_known;		/* the folder's identity, as the leader listed it */
+	int32		id_mtime_nsec;
+	int64		id_mtime_sec;
+	uint64		id_ino;
 } SharedPart;
 
 typedef struct SharedFile
@@ -118,6 +122,10 @@ add_partition(const CtPartition *p, const CtFile *files, int n, void *arg)
 	b->parts[b->nparts].account = add_string(&b->pool, p->account);
 	b->parts[b->nparts].region = add_string(&b->pool, p->region);
 	b->parts[b->nparts].date = p->date;
+	b->parts[b->nparts].id_known = p->id_known;
+	b->parts[b->nparts].id_mtime_sec = p->id_mtime_sec;
+	b->parts[b->nparts].id_mtime_nsec = p->id_mtime_nsec;
+	b->parts[b->nparts].id_ino = p->id_ino;
 	for (int i = 0; i < n; i++)
 	{
 		if (b->nfiles == b->filecap)
@@ -254,6 +262,12 @@ copy_partition(CtShared *sh, const SharedPart *p, CtPartition *part)
 	part->account = pstrdup(strings + p->account);
 	part->region = pstrdup(strings + p->region);
 	part->date = p->date;
+	/* the folder's place in the index: in this backend's mapping, looked up */
+	part->index_slot = 0;
+	part->id_known = p->id_known;
+	part->id_mtime_sec = p->id_mtime_sec;
+	part->id_mtime_nsec = p->id_mtime_nsec;
+	part->id_ino = p->id_ino;
 }
 
 /*

@@ -53,6 +53,7 @@ typedef struct DirEntry
 	EntryKind	kind;
 	int64		size;
 	struct timespec mtime;
+	uint64		ino;			/* a day folder's, with want_ids */
 	CtSpan		span;			/* an event file's, see keep_file() */
 } DirEntry;
 
@@ -457,6 +458,22 @@ list_dir(CtTree *tree, const char *rel, CtLevel level, bool files,
 			entries[kept].kind = kind;
 			entries[kept].size = size;
 			entries[kept].mtime = mtime;
+			entries[kept].ino = 0;
+			/*
+			 * The identity of a day folder, for a scan through the index:
+			 * asked here, by name in its month folder, it costs a third of
+			 * asking by its whole path later.
+			 */
+			if (level == CT_LEVEL_MONTH && tree->index && !tree->index_plan)
+			{
+				struct stat st;
+
+				if (fstatat(dirfd(dir), entries[i].name, &st, 0) == 0)
+				{
+					entries[kept].mtime = st.st_mtim;
+					entries[kept].ino = (uint64) st.st_ino;
+				}
+			}
 			kept++;
 		}
 		*n = kept;
@@ -559,6 +576,10 @@ walk(CtTree *tree, const char *rel, CtLevel level, CtPartition *cur,
 					if (!valid_date(y, m, d))
 						break;
 					next.date = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
+					next.id_known = entries[i].ino != 0;
+					next.id_mtime_sec = entries[i].mtime.tv_sec;
+					next.id_mtime_nsec = entries[i].mtime.tv_nsec;
+					next.id_ino = entries[i].ino;
 					walk(tree, child, CT_LEVEL_DAY, &next, 0, pruned, out);
 					break;
 				}
@@ -638,6 +659,8 @@ partitions_from_index(CtTree *tree)
 		if (!parse_partition_dir(tree, copy, &part))
 			continue;
 		part.date = date;
+		part.index_slot = i + 1;
+		part.id_known = false;
 		tree->partitions_total++;
 		if (!ct_keep_partition(tree->prune, &part))
 			continue;
@@ -735,7 +758,8 @@ static CtFile *
 files_from_index(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles,
 				 int *changed_folder)
 {
-	int			folder = ct_index_find(tree->index, part->dir);
+	int			folder = part->index_slot > 0 ? part->index_slot - 1 :
+		ct_index_find(tree->index, part->dir);
 	CtIndexFile *ix;
 	CtFile	   *files;
 	int			n;
@@ -748,19 +772,30 @@ files_from_index(CtTree *tree, const CtPartition *part, bool with_size, int *nfi
 		return NULL;
 	if (!tree->index_plan)
 	{
-		char	   *abs = abs_path(tree, part->dir);
 		struct stat st;
 		CtFolderId	id;
 		CtFolderId	now;
 		bool		same = false;
 
 		ct_index_folder_id(tree->index, folder, &id);
-		if (stat(abs, &st) == 0)
+		if (part->id_known)
 		{
-			ct_folder_id_of(&st, &now);
+			now.mtime_sec = part->id_mtime_sec;
+			now.mtime_nsec = part->id_mtime_nsec;
+			now.ino = part->id_ino;
 			same = ct_folder_id_equal(&now, &id);
 		}
-		pfree(abs);
+		else
+		{
+			char	   *abs = abs_path(tree, part->dir);
+
+			if (stat(abs, &st) == 0)
+			{
+				ct_folder_id_of(&st, &now);
+				same = ct_folder_id_equal(&now, &id);
+			}
+			pfree(abs);
+		}
 		if (!same)
 		{
 			*changed_folder = folder;
