@@ -1,15 +1,17 @@
 /*-------------------------------------------------------------------------
  *
  * ct_parallel.c
- *		Shared state of a parallel scan: what the participants claim work
- *		from, made once by the leader, and their counters for EXPLAIN ANALYZE.
+ *		Shared state of a parallel scan: the partitions (day folders) its
+ *		participants claim, listed once by the leader, and their counters for
+ *		EXPLAIN ANALYZE.
  *
- * A scan in no particular order shares the list of its partitions (day
- * folders): each participant claims the next one and lists, checks and
- * prunes its files itself, so the identity checks of an index are spread
- * over the participants and the shared memory grows with the folders, not
- * the files.  A sorted scan must hand out files newest first across
- * folders, so it shares the list of every selected file.
+ * A participant lists, checks and prunes the files of what it claims
+ * itself, so an index's identity checks are spread over the participants
+ * and the shared memory grows with the folders, never with the files.  A
+ * scan in no particular order claims one partition at a time.  A sorted
+ * scan claims a whole delivery day at a time, newest first: each
+ * participant then returns its rows in order as a serial sorted scan does
+ * (ct_scan.c), and the Gather Merge above merges them.
  *
  * The list lives in a DSM segment of its own rather than in the parallel
  * query's: Gather destroys its segment before EXPLAIN ANALYZE prints, and
@@ -44,25 +46,16 @@ typedef struct SharedPart
 	uint64		id_ino;
 } SharedPart;
 
-typedef struct SharedFile
-{
-	uint32		part;
-	uint32		name;
-	TimestampTz delivery;
-	bool		gzip;
-	CtSpan		span;
-} SharedFile;
-
 struct CtShared
 {
-	bool		by_partition;	/* claims are partitions, not files */
-	pg_atomic_uint32 next_file;	/* or the next partition */
-	uint32		nfiles;
+	bool		by_day;			/* claims are delivery days, not partitions */
+	pg_atomic_uint32 next;		/* the next partition or day to claim */
 	uint32		nparts;
+	uint32		ndays;
 	pg_atomic_uint64 stats[CT_NSTATS];
-	Size		files_off;
+	Size		days_off;		/* ndays + 1 indexes of a day's first partition */
 	Size		strings_off;
-	char		data[FLEXIBLE_ARRAY_MEMBER];	/* parts, files, strings */
+	char		data[FLEXIBLE_ARRAY_MEMBER];	/* parts, days, strings */
 };
 
 static SharedPart *
@@ -71,10 +64,10 @@ shared_parts(CtShared *sh)
 	return (SharedPart *) sh->data;
 }
 
-static SharedFile *
-shared_files(CtShared *sh)
+static uint32 *
+shared_days(CtShared *sh)
 {
-	return (SharedFile *) (sh->data + sh->files_off);
+	return (uint32 *) (sh->data + sh->days_off);
 }
 
 static char *
@@ -95,71 +88,36 @@ add_string(StringInfo pool, const char *s)
 	return off;
 }
 
-/* The list being made, in the leader's memory, before it goes to DSM. */
-typedef struct ListBuild
-{
-	StringInfoData pool;
-	SharedPart *parts;
-	int			nparts;
-	int			partcap;
-	SharedFile *files;
-	int			nfiles;
-	int			filecap;
-} ListBuild;
-
 static void
-add_partition(const CtPartition *p, const CtFile *files, int n, void *arg)
+add_partition(StringInfo pool, SharedPart *sp, const CtPartition *p)
 {
-	ListBuild  *b = arg;
-
-	if (b->nparts == b->partcap)
-	{
-		b->partcap *= 2;
-		b->parts = repalloc_huge(b->parts, sizeof(SharedPart) * b->partcap);
-	}
-	b->parts[b->nparts].dir = add_string(&b->pool, p->dir);
-	b->parts[b->nparts].org = add_string(&b->pool, p->org);
-	b->parts[b->nparts].account = add_string(&b->pool, p->account);
-	b->parts[b->nparts].region = add_string(&b->pool, p->region);
-	b->parts[b->nparts].date = p->date;
-	b->parts[b->nparts].id_known = p->id_known;
-	b->parts[b->nparts].id_mtime_sec = p->id_mtime_sec;
-	b->parts[b->nparts].id_mtime_nsec = p->id_mtime_nsec;
-	b->parts[b->nparts].id_ino = p->id_ino;
-	for (int i = 0; i < n; i++)
-	{
-		if (b->nfiles == b->filecap)
-		{
-			b->filecap *= 2;
-			b->files = repalloc_huge(b->files, sizeof(SharedFile) * b->filecap);
-		}
-		b->files[b->nfiles].part = b->nparts;
-		b->files[b->nfiles].name = add_string(&b->pool, files[i].name);
-		b->files[b->nfiles].delivery = files[i].delivery;
-		b->files[b->nfiles].gzip = files[i].gzip;
-		b->files[b->nfiles].span = files[i].span;
-		b->nfiles++;
-	}
-	b->nparts++;
+	sp->dir = add_string(pool, p->dir);
+	sp->org = add_string(pool, p->org);
+	sp->account = add_string(pool, p->account);
+	sp->region = add_string(pool, p->region);
+	sp->date = p->date;
+	sp->id_known = p->id_known;
+	sp->id_mtime_sec = p->id_mtime_sec;
+	sp->id_mtime_nsec = p->id_mtime_nsec;
+	sp->id_ino = p->id_ino;
 }
 
-/* A sorted scan's order of the shared list (ct_tree.c). */
+/* A sorted scan's order of days: newest first, then by folder (ct_scan.c). */
 static int
-file_cmp_desc(const void *a, const void *b, void *arg)
+partition_cmp_desc(const ListCell *a, const ListCell *b)
 {
-	const SharedFile *fa = a;
-	const SharedFile *fb = b;
-	const char *pool = ((const ListBuild *) arg)->pool.data;
-	const SharedPart *parts = ((const ListBuild *) arg)->parts;
+	const CtPartition *pa = lfirst(a);
+	const CtPartition *pb = lfirst(b);
 
-	return ct_file_cmp_newest_first(fa->delivery, pool + parts[fa->part].dir, pool + fa->name,
-									fb->delivery, pool + parts[fb->part].dir, pool + fb->name);
+	if (pa->date != pb->date)
+		return pa->date > pb->date ? -1 : 1;
+	return strcmp(pa->dir, pb->dir);
 }
 
 /*
- * Leader: lists the files the scan will read (pruned as prune says) into a
- * new DSM segment, newest first for a sorted scan.  Returns the segment;
- * *shared points into it.
+ * Leader: lists the partitions the scan will read (pruned as prune says)
+ * into a new DSM segment, grouped by delivery day newest first for a sorted
+ * scan.  Returns the segment; *shared points into it.
  */
 dsm_segment *
 ct_shared_build(Relation rel, CtPrune *prune, bool newest_first, CtShared **shared)
@@ -171,7 +129,14 @@ ct_shared_build(Relation rel, CtPrune *prune, bool newest_first, CtShared **shar
 	CtOptions	opts;
 	CtOnError	onerr = {0};
 	CtTree		tree;
-	ListBuild	b;
+	List	   *parts;
+	ListCell   *lc;
+	StringInfoData pool;
+	SharedPart *sparts;
+	uint32	   *days;
+	int			nparts;
+	int			ndays = 0;
+	int			i = 0;
 	Size		size;
 	dsm_segment *seg;
 	CtShared   *sh;
@@ -180,76 +145,58 @@ ct_shared_build(Relation rel, CtPrune *prune, bool newest_first, CtShared **shar
 	onerr.skip = opts.skip_bad_files;
 	onerr.relname = RelationGetRelationName(rel);
 	ct_tree_open(&tree, &opts, &onerr);
-
-	initStringInfo(&b.pool);
-	b.nparts = b.nfiles = 0;
-	b.partcap = 16;
-	b.filecap = 256;
-	b.parts = palloc(sizeof(SharedPart) * b.partcap);
-	b.files = palloc(sizeof(SharedFile) * b.filecap);
+	tree.prune = (prune && ct_prune_active(prune)) ? prune : NULL;
+	parts = ct_tree_partitions(&tree);
 	if (newest_first)
-	{
-		ct_tree_walk(&tree, prune, false, add_partition, &b);
-		qsort_arg(b.files, b.nfiles, sizeof(SharedFile), file_cmp_desc, &b);
-	}
-	else
-	{
-		ListCell   *lc;
+		list_sort(parts, partition_cmp_desc);
+	nparts = list_length(parts);
 
-		tree.prune = (prune && ct_prune_active(prune)) ? prune : NULL;
-		foreach(lc, ct_tree_partitions(&tree))
-			add_partition(lfirst(lc), NULL, 0, &b);
+	initStringInfo(&pool);
+	sparts = palloc(sizeof(SharedPart) * Max(nparts, 1));
+	days = palloc(sizeof(uint32) * (nparts + 1));
+	foreach(lc, parts)
+	{
+		CtPartition *p = lfirst(lc);
+
+		if (newest_first && (i == 0 || p->date != sparts[i - 1].date))
+			days[ndays++] = i;
+		add_partition(&pool, &sparts[i++], p);
 	}
+	days[ndays] = nparts;
 
 	size = offsetof(CtShared, data) +
-		MAXALIGN(sizeof(SharedPart) * b.nparts) +
-		MAXALIGN(sizeof(SharedFile) * b.nfiles) + b.pool.len;
+		MAXALIGN(sizeof(SharedPart) * nparts) +
+		MAXALIGN(sizeof(uint32) * (ndays + 1)) + pool.len;
 	MemoryContextSwitchTo(old);
 	seg = dsm_create(size, 0);
 	sh = dsm_segment_address(seg);
-	sh->by_partition = !newest_first;
-	pg_atomic_init_u32(&sh->next_file, 0);
-	for (int i = 0; i < CT_NSTATS; i++)
-		pg_atomic_init_u64(&sh->stats[i], 0);
-	/* the listing is the leader's, once: its count goes in with the others' */
-	pg_atomic_init_u64(&sh->stats[offsetof(CtScanStats, files_digest_skipped) / sizeof(int64)],
-					   tree.files_digest_pruned);
-	pg_atomic_init_u64(&sh->stats[offsetof(CtScanStats, files_index_skipped) / sizeof(int64)],
-					   tree.files_index_pruned);
-	pg_atomic_init_u64(&sh->stats[offsetof(CtScanStats, files_unindexed) / sizeof(int64)],
-					   tree.files_unindexed);
-	pg_atomic_init_u64(&sh->stats[offsetof(CtScanStats, files_index_stale) / sizeof(int64)],
-					   tree.files_index_stale);
-	sh->nparts = b.nparts;
-	sh->nfiles = b.nfiles;
-	sh->files_off = MAXALIGN(sizeof(SharedPart) * b.nparts);
-	sh->strings_off = sh->files_off + MAXALIGN(sizeof(SharedFile) * b.nfiles);
-	memcpy(shared_parts(sh), b.parts, sizeof(SharedPart) * b.nparts);
-	memcpy(shared_files(sh), b.files, sizeof(SharedFile) * b.nfiles);
-	memcpy(shared_strings(sh), b.pool.data, b.pool.len);
+	sh->by_day = newest_first;
+	pg_atomic_init_u32(&sh->next, 0);
+	for (int k = 0; k < CT_NSTATS; k++)
+		pg_atomic_init_u64(&sh->stats[k], 0);
+	sh->nparts = nparts;
+	sh->ndays = ndays;
+	sh->days_off = MAXALIGN(sizeof(SharedPart) * nparts);
+	sh->strings_off = sh->days_off + MAXALIGN(sizeof(uint32) * (ndays + 1));
+	memcpy(shared_parts(sh), sparts, sizeof(SharedPart) * nparts);
+	memcpy(shared_days(sh), days, sizeof(uint32) * (ndays + 1));
+	memcpy(shared_strings(sh), pool.data, pool.len);
 	MemoryContextDelete(cxt);
 	*shared = sh;
 	return seg;
 }
 
-/* Leader, on rescan: every file is to be read again. */
+/* Leader, on rescan: everything is to be claimed again. */
 void
 ct_shared_reset(CtShared *sh)
 {
-	pg_atomic_write_u32(&sh->next_file, 0);
+	pg_atomic_write_u32(&sh->next, 0);
 }
 
 uint32
 ct_shared_partitions(CtShared *sh)
 {
 	return sh->nparts;
-}
-
-/* Are partitions claimed (ct_shared_claim_partition), rather than files? */
-bool
-ct_shared_by_partition(CtShared *sh)
-{
-	return sh->by_partition;
 }
 
 static void
@@ -271,16 +218,17 @@ copy_partition(CtShared *sh, const SharedPart *p, CtPartition *part)
 }
 
 /*
- * Claims the next partition (strings allocated in the current memory
- * context); false when every one has been claimed.
+ * A scan in no particular order: claims the next partition (strings
+ * allocated in the current memory context); false when every one has been
+ * claimed.
  */
 bool
 ct_shared_claim_partition(CtShared *sh, CtPartition *part)
 {
 	uint32		i;
 
-	Assert(sh->by_partition);
-	i = pg_atomic_fetch_add_u32(&sh->next_file, 1);
+	Assert(!sh->by_day);
+	i = pg_atomic_fetch_add_u32(&sh->next, 1);
 	if (i >= sh->nparts)
 		return false;
 	copy_partition(sh, &shared_parts(sh)[i], part);
@@ -288,43 +236,32 @@ ct_shared_claim_partition(CtShared *sh, CtPartition *part)
 }
 
 /*
- * Claims the next file: fills *part (strings allocated in the current
- * memory context) and *file.  false when every file has been claimed.
+ * A sorted scan: claims the partitions of the newest delivery day not
+ * claimed yet (a palloc'd array in *parts); false when every day has been.
  */
 bool
-ct_shared_claim(CtShared *sh, CtPartition *part, CtFile *file)
+ct_shared_claim_day(CtShared *sh, CtPartition **parts, int *nparts)
 {
-	uint32		i;
-	SharedFile *f;
+	uint32		d;
+	uint32		first;
 
-	Assert(!sh->by_partition);
-	i = pg_atomic_fetch_add_u32(&sh->next_file, 1);
-	if (i >= sh->nfiles)
+	Assert(sh->by_day);
+	d = pg_atomic_fetch_add_u32(&sh->next, 1);
+	if (d >= sh->ndays)
 		return false;
-	f = &shared_files(sh)[i];
-	copy_partition(sh, &shared_parts(sh)[f->part], part);
-	file->name = pstrdup(shared_strings(sh) + f->name);
-	file->delivery = f->delivery;
-	file->gzip = f->gzip;
-	file->size = -1;
-	file->span = f->span;
+	first = shared_days(sh)[d];
+	*nparts = shared_days(sh)[d + 1] - first;
+	*parts = palloc(sizeof(CtPartition) * Max(*nparts, 1));
+	for (int i = 0; i < *nparts; i++)
+		copy_partition(sh, &shared_parts(sh)[first + i], &(*parts)[i]);
 	return true;
 }
 
-/*
- * The delivery time of the next file to be claimed, if any: no file claimed
- * later is named after it.
- */
+/* Is a day left to claim?  Every one is older than any claimed before. */
 bool
-ct_shared_next_delivery(CtShared *sh, TimestampTz *delivery)
+ct_shared_days_left(CtShared *sh)
 {
-	uint32		i = pg_atomic_read_u32(&sh->next_file);
-
-	Assert(!sh->by_partition);
-	if (i >= sh->nfiles)
-		return false;
-	*delivery = shared_files(sh)[i].delivery;
-	return true;
+	return pg_atomic_read_u32(&sh->next) < sh->ndays;
 }
 
 /* A worker's counters, added when it is done. */

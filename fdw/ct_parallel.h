@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * ct_parallel.h
- *		The shared state of a parallel scan (ct_parallel.c): the partitions or
- *		files its participants claim, and their counters.
+ *		The shared state of a parallel scan (ct_parallel.c): the partitions
+ *		its participants claim, and their counters.
  *
  *-------------------------------------------------------------------------
  */
@@ -17,10 +17,9 @@ extern struct dsm_segment *ct_shared_build(Relation rel, CtPrune *prune, bool ne
 											CtShared **shared);
 extern void ct_shared_reset(CtShared *sh);
 extern uint32 ct_shared_partitions(CtShared *sh);
-extern bool ct_shared_by_partition(CtShared *sh);
 extern bool ct_shared_claim_partition(CtShared *sh, CtPartition *part);
-extern bool ct_shared_claim(CtShared *sh, CtPartition *part, CtFile *file);
-extern bool ct_shared_next_delivery(CtShared *sh, TimestampTz *delivery);
+extern bool ct_shared_claim_day(CtShared *sh, CtPartition **parts, int *nparts);
+extern bool ct_shared_days_left(CtShared *sh);
 extern void ct_shared_add_stats(CtShared *sh, const CtScanStats *stats);
 extern void ct_shared_sum_stats(CtShared *sh, CtScanStats *stats);
 

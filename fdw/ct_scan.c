@@ -539,9 +539,9 @@ add_partition_files(CtScan *scan, CtPartition *part, int *cap)
 }
 
 /*
- * Lists the files of the next group of partitions: one partition (in a
- * parallel scan, the next one claimed), or, in a sorted scan, every
- * partition of the next delivery date (newest first).
+ * Lists the files of the next group of partitions: one partition, or, in a
+ * sorted scan, every partition of the next delivery date (newest first).
+ * In a parallel scan, the next partition or date not claimed yet.
  */
 static bool
 load_next_group(CtScan *scan)
@@ -552,17 +552,25 @@ load_next_group(CtScan *scan)
 
 	if (scan->shared)
 	{
+		CtPartition *parts;
+		int			nparts = 1;
+
 		MemoryContextReset(scan->partcxt);
 		old = MemoryContextSwitchTo(scan->partcxt);
-		first = palloc(sizeof(CtPartition));
-		if (!ct_shared_claim_partition(scan->shared, first))
+		parts = palloc(sizeof(CtPartition));
+		if (scan->sort_attidx >= 0 ? !ct_shared_claim_day(scan->shared, &parts, &nparts) :
+			!ct_shared_claim_partition(scan->shared, parts))
 		{
 			MemoryContextSwitchTo(old);
 			return false;
 		}
+		first = &parts[0];
 		scan->refs = palloc(sizeof(CtFileRef) * cap);
 		scan->nrefs = 0;
-		add_partition_files(scan, first, &cap);
+		for (int i = 0; i < nparts; i++)
+			add_partition_files(scan, &parts[i], &cap);
+		if (scan->sort_attidx >= 0)
+			qsort(scan->refs, scan->nrefs, sizeof(CtFileRef), ref_cmp_desc);
 	}
 	else
 	{
@@ -591,25 +599,19 @@ load_next_group(CtScan *scan)
 /*
  * Sorted scan: the latest eventTime any unread record can have.  A file
  * named at F holds records up to the end of F's minute; the files still to
- * open (or, in a parallel scan, to claim) are named no later than the next
- * one, and a later group of partitions has an earlier delivery date.
+ * open in this group are named no later than the next one, and a later
+ * group (in a parallel scan, any day still to claim) has an earlier
+ * delivery date.
  */
 static void
 update_bound(CtScan *scan)
 {
-	if (scan->shared)
-	{
-		TimestampTz next;
+	bool		more_groups = scan->shared ? ct_shared_days_left(scan->shared) :
+		scan->partidx < list_length(scan->partitions);
 
-		/* the shared list is newest first: see ct_parallel.c */
-		if (ct_shared_next_delivery(scan->shared, &next))
-			scan->bound = next + USECS_PER_MINUTE - 1;
-		else
-			scan->bound_final = true;
-	}
-	else if (scan->refidx < scan->nrefs)
+	if (scan->refidx < scan->nrefs)
 		scan->bound = scan->refs[scan->refidx].file.delivery + USECS_PER_MINUTE - 1;
-	else if (scan->partidx < list_length(scan->partitions))
+	else if (more_groups)
 	{
 		if (scan->group_loaded)
 			scan->bound = (TimestampTz) scan->group_date * USECS_PER_DAY - 1;
@@ -622,9 +624,6 @@ update_bound(CtScan *scan)
 static bool
 open_next_file(CtScan *scan)
 {
-	/* a sorted parallel scan claims files; another, partitions */
-	bool		claims_files = scan->shared && !ct_shared_by_partition(scan->shared);
-
 	for (;;)
 	{
 		CtFileRef  *ref;
@@ -633,7 +632,7 @@ open_next_file(CtScan *scan)
 		MemoryContext old;
 
 		CHECK_FOR_INTERRUPTS();
-		if (!claims_files && scan->refidx >= scan->nrefs)
+		if (scan->refidx >= scan->nrefs)
 		{
 			if (!load_next_group(scan))
 				return false;
@@ -642,18 +641,7 @@ open_next_file(CtScan *scan)
 
 		MemoryContextReset(scan->filecxt);
 		old = MemoryContextSwitchTo(scan->filecxt);
-		if (claims_files)
-		{
-			ref = palloc(sizeof(CtFileRef));
-			ref->part = palloc(sizeof(CtPartition));
-			if (!ct_shared_claim(scan->shared, ref->part, &ref->file))
-			{
-				MemoryContextSwitchTo(old);
-				return false;
-			}
-		}
-		else
-			ref = &scan->refs[scan->refidx++];
+		ref = &scan->refs[scan->refidx++];
 		scan->part = ref->part;
 		scan->file = ref->file;
 		scan->file_rel = psprintf("%s/%s", scan->part->dir, ref->file.name);

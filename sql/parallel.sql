@@ -50,7 +50,7 @@ SELECT v.name, count(c.eventid)
 RESET enable_hashjoin;
 RESET enable_mergejoin;
 
--- the sorted scan in parallel: the leader lists the files newest first, each
+-- the sorted scan in parallel: participants claim delivery days newest first, each
 -- participant returns its rows in eventtime order, a Gather Merge merges them
 CREATE FUNCTION sorted_parallel(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
