@@ -31,6 +31,7 @@
  */
 #include "postgres.h"
 
+#include <ctype.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <dirent.h>
@@ -47,7 +48,7 @@
 #include "ct_index.h"
 
 #define CT_INDEX_MAGIC		"CTFDWIDX"
-#define CT_INDEX_VERSION	2
+#define CT_INDEX_VERSION	3
 #define CT_INDEX_ENDIAN		0x01020304
 #define CT_FILTER_K			7	/* probes per value */
 #define CT_FILTER_BITS		10	/* bits per distinct value: about 1% false positives */
@@ -382,6 +383,148 @@ uint64_cmp(const void *a, const void *b)
 	uint64		y = *(const uint64 *) b;
 
 	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/* ---- file names ---- */
+
+/*
+ * Event files are named ACCOUNT_TYPE_REGION_YYYYMMDDTHHMMZ_UNIQUE.json[.gz]
+ * with a 16-character alphanumeric UNIQUE, in the folder .../ACCOUNT/TYPE/
+ * REGION/YYYY/MM/DD: all but the time and UNIQUE follow from the folder.
+ * Such a name is stored as its minute of the day and UNIQUE at 6 bits a
+ * character (15 bytes instead of about 32); any other is front-coded against
+ * the previous one.
+ */
+#define CT_UNIQUE_LEN	16
+#define NAME_PACKED_GZ	0		/* name tags; 2 + n: front-coded, n shared */
+#define NAME_PACKED		1
+#define NAME_FRONT		2
+
+static const char unique_chars[] =
+"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/* What a folder's event files' names start with: "ACCOUNT_TYPE_REGION_YYYYMMDDT", or "". */
+static void
+name_template(const char *dir, size_t len, StringInfo out)
+{
+	const char *c[6];
+	size_t		clen[6];
+	int			n = 0;
+	size_t		end = len;
+
+	resetStringInfo(out);
+	/* the last six components, from the end */
+	while (n < 6 && end > 0)
+	{
+		size_t		start = end;
+
+		while (start > 0 && dir[start - 1] != '/')
+			start--;
+		c[5 - n] = dir + start;
+		clen[5 - n] = end - start;
+		n++;
+		end = start > 0 ? start - 1 : 0;
+		if (start == 0)
+			break;
+	}
+	if (n < 6 || clen[3] != 4 || clen[4] != 2 || clen[5] != 2)
+		return;
+	appendBinaryStringInfo(out, c[0], clen[0]);
+	appendStringInfoChar(out, '_');
+	appendBinaryStringInfo(out, c[1], clen[1]);
+	appendStringInfoChar(out, '_');
+	appendBinaryStringInfo(out, c[2], clen[2]);
+	appendStringInfoChar(out, '_');
+	appendBinaryStringInfo(out, c[3], 4);
+	appendBinaryStringInfo(out, c[4], 2);
+	appendBinaryStringInfo(out, c[5], 2);
+	appendStringInfoChar(out, 'T');
+}
+
+static int
+unique_value(char ch)
+{
+	const char *p = ch ? strchr(unique_chars, ch) : NULL;
+
+	return p ? (int) (p - unique_chars) : -1;
+}
+
+/* Encodes name packed if it fits the template; false if it does not. */
+static bool
+put_packed_name(StringInfo buf, const char *name, const StringInfo tmpl)
+{
+	const char *t;
+	size_t		len = strlen(name);
+	int			hh,
+				mm;
+	uint8		bits[CT_UNIQUE_LEN * 6 / 8] = {0};
+	bool		gz;
+
+	if (tmpl->len == 0 || strncmp(name, tmpl->data, tmpl->len) != 0)
+		return false;
+	t = name + tmpl->len;
+	/* HHMMZ_ + UNIQUE + .json or .json.gz */
+	if (len - tmpl->len == 6 + CT_UNIQUE_LEN + 8 && strcmp(t + 6 + CT_UNIQUE_LEN, ".json.gz") == 0)
+		gz = true;
+	else if (len - tmpl->len == 6 + CT_UNIQUE_LEN + 5 && strcmp(t + 6 + CT_UNIQUE_LEN, ".json") == 0)
+		gz = false;
+	else
+		return false;
+	if (!isdigit((unsigned char) t[0]) || !isdigit((unsigned char) t[1]) ||
+		!isdigit((unsigned char) t[2]) || !isdigit((unsigned char) t[3]) ||
+		t[4] != 'Z' || t[5] != '_')
+		return false;
+	hh = (t[0] - '0') * 10 + (t[1] - '0');
+	mm = (t[2] - '0') * 10 + (t[3] - '0');
+	if (hh > 23 || mm > 59)
+		return false;
+	for (int i = 0; i < CT_UNIQUE_LEN; i++)
+	{
+		int			v = unique_value(t[6 + i]);
+
+		if (v < 0)
+			return false;
+		for (int b = 0; b < 6; b++)
+			if (v & (1 << b))
+				bits[(i * 6 + b) >> 3] |= (uint8) (1 << ((i * 6 + b) & 7));
+	}
+	put_varint(buf, gz ? NAME_PACKED_GZ : NAME_PACKED);
+	put_varint(buf, hh * 60 + mm);
+	appendBinaryStringInfo(buf, (const char *) bits, sizeof(bits));
+	return true;
+}
+
+/* Decodes a packed name after its tag; NULL if it is malformed. */
+static char *
+get_packed_name(const uint8 **p, const uint8 *end, bool gz, const StringInfo tmpl)
+{
+	uint64		minute;
+	char	   *name;
+	char	   *t;
+	const uint8 *bits;
+
+	if (tmpl->len == 0 || !get_varint(p, end, &minute) || minute >= 24 * 60 ||
+		end - *p < CT_UNIQUE_LEN * 6 / 8)
+		return NULL;
+	bits = *p;
+	*p += CT_UNIQUE_LEN * 6 / 8;
+	name = palloc(tmpl->len + 6 + CT_UNIQUE_LEN + 9);
+	memcpy(name, tmpl->data, tmpl->len);
+	t = name + tmpl->len;
+	snprintf(t, 7, "%02d%02dZ_", (int) (minute / 60), (int) (minute % 60));
+	for (int i = 0; i < CT_UNIQUE_LEN; i++)
+	{
+		int			v = 0;
+
+		for (int b = 0; b < 6; b++)
+			if (bits[(i * 6 + b) >> 3] & (1 << ((i * 6 + b) & 7)))
+				v |= 1 << b;
+		if (v >= (int) strlen(unique_chars))
+			return NULL;
+		t[6 + i] = unique_chars[v];
+	}
+	strcpy(t + 6 + CT_UNIQUE_LEN, gz ? ".json.gz" : ".json");
+	return name;
 }
 
 /* Bloom filters: k probes by double hashing of a value's 64-bit hash. */
@@ -955,6 +1098,10 @@ ct_index_folder_files(CtIndex *idx, int folder, int *nfiles)
 	int64		prev_newest = 0;
 	CtFolderSummary sum;
 	const uint8 *p = decode_summary(idx, folder, &sum);
+	StringInfoData tmpl;
+
+	initStringInfo(&tmpl);
+	name_template(idx->paths + f->path_off, f->path_len, &tmpl);
 
 	for (uint32 i = 0; i < f->nfiles; i++)
 	{
@@ -964,17 +1111,29 @@ ct_index_folder_files(CtIndex *idx, int folder, int *nfiles)
 					v;
 		int64		s;
 
-		if (!get_varint(&p, end, &shared) || !get_varint(&p, end, &suffix) ||
-			shared > prevlen || suffix > (uint64) (end - p))
+		if (!get_varint(&p, end, &shared))
 			corrupt(idx, "bad file name");
-		e->name = palloc(shared + suffix + 1);
-		if (shared)
-			memcpy(e->name, prev, shared);
-		memcpy(e->name + shared, p, suffix);
-		e->name[shared + suffix] = '\0';
-		p += suffix;
+		if (shared < NAME_FRONT)
+		{
+			e->name = get_packed_name(&p, end, shared == NAME_PACKED_GZ, &tmpl);
+			if (e->name == NULL)
+				corrupt(idx, "bad file name");
+		}
+		else
+		{
+			shared -= NAME_FRONT;
+			if (!get_varint(&p, end, &suffix) || shared > prevlen ||
+				suffix > (uint64) (end - p))
+				corrupt(idx, "bad file name");
+			e->name = palloc(shared + suffix + 1);
+			if (shared)
+				memcpy(e->name, prev, shared);
+			memcpy(e->name + shared, p, suffix);
+			e->name[shared + suffix] = '\0';
+			p += suffix;
+		}
 		prev = e->name;
-		prevlen = shared + suffix;
+		prevlen = strlen(e->name);
 		if (!get_varint(&p, end, &v))
 			corrupt(idx, "bad file size");
 		e->size = (int64) v;
@@ -1151,9 +1310,11 @@ build_folder_filter(CtFilterBuild *filters, int nfiles, const CtFolderSummary *o
  * (marking their filters built) and calls again.
  */
 bool
-ct_index_encode_block(StringInfo buf, const CtIndexFile *files, CtFilterBuild *filters,
-					  int nfiles, const CtFolderSummary *old, bool grow)
+ct_index_encode_block(StringInfo buf, const char *dir, const CtIndexFile *files,
+					  CtFilterBuild *filters, int nfiles, const CtFolderSummary *old,
+					  bool grow)
 {
+	StringInfoData tmpl;
 	CtFolderSummary sum = {0};
 	uint8	   *bits = NULL;
 	bool		times = true;
@@ -1206,17 +1367,22 @@ ct_index_encode_block(StringInfo buf, const CtIndexFile *files, CtFilterBuild *f
 	appendBinaryStringInfo(buf, (const char *) bits, sum.filter_len);
 	pfree(bits);
 
+	initStringInfo(&tmpl);
+	name_template(dir, strlen(dir), &tmpl);
 	for (int i = 0; i < nfiles; i++)
 	{
 		const CtIndexFile *e = &files[i];
 		size_t		len = strlen(e->name);
 		size_t		shared = 0;
 
-		while (prev[shared] && prev[shared] == e->name[shared])
-			shared++;
-		put_varint(buf, shared);
-		put_varint(buf, len - shared);
-		appendBinaryStringInfo(buf, e->name + shared, len - shared);
+		if (!put_packed_name(buf, e->name, &tmpl))
+		{
+			while (prev[shared] && prev[shared] == e->name[shared])
+				shared++;
+			put_varint(buf, NAME_FRONT + shared);
+			put_varint(buf, len - shared);
+			appendBinaryStringInfo(buf, e->name + shared, len - shared);
+		}
 		prev = e->name;
 		put_varint(buf, (uint64) e->size);
 		put_svarint(buf, e->mtime_sec - prev_mtime);
@@ -1240,6 +1406,7 @@ ct_index_encode_block(StringInfo buf, const CtIndexFile *files, CtFilterBuild *f
 		}
 		CHECK_FOR_INTERRUPTS();
 	}
+	pfree(tmpl.data);
 	return true;
 }
 

@@ -155,9 +155,9 @@ extern bool ct_index_folder_may_match(const CtIndexProbe *probe, const struct Ct
 typedef struct CtIndexWriter CtIndexWriter;
 
 extern CtIndexWriter *ct_index_writer_begin(const char *root, const char *log_type);
-extern bool ct_index_encode_block(StringInfo buf, const CtIndexFile *files,
-								  CtFilterBuild *filters, int nfiles,
-								  const CtFolderSummary *old, bool grow);
+extern bool ct_index_encode_block(StringInfo buf, const char *dir,
+								  const CtIndexFile *files, CtFilterBuild *filters,
+								  int nfiles, const CtFolderSummary *old, bool grow);
 extern void ct_index_writer_add_block(CtIndexWriter *w, const char *dir, DateADT date,
 									  const CtFolderId *id, uint32 nfiles,
 									  const char *block, uint32 len);

@@ -335,7 +335,7 @@ refresh_folder(Participant *pt, int i, const char *dir)
 	initStringInfo(&block);
 	if (of >= 0)
 		ct_index_folder_summary(pt->old, of, &osum);
-	if (!ct_index_encode_block(&block, entries, filters, n, of >= 0 ? &osum : NULL, of >= 0))
+	if (!ct_index_encode_block(&block, dir, entries, filters, n, of >= 0 ? &osum : NULL, of >= 0))
 	{
 		/* the folder's filter needs the values of the files kept as they were */
 		for (int k = 0; k < n; k++)
@@ -345,7 +345,7 @@ refresh_folder(Participant *pt, int i, const char *dir)
 				index_file(&pt->tree, dir, &files[k], &entries[k], &filters[k],
 						   &pt->bufs, &pt->rs);
 		}
-		if (!ct_index_encode_block(&block, entries, filters, n, NULL, true))
+		if (!ct_index_encode_block(&block, dir, entries, filters, n, NULL, true))
 			elog(ERROR, "could not encode the index block of folder \"%s\"", dir);
 	}
 	if (write(pt->fd, block.data, block.len) != block.len)
