@@ -142,6 +142,8 @@ typedef struct CtFile
 	int32		mtime_nsec;
 	bool		gzip;
 	CtSpan		span;
+	bool		times_exact;	/* the index knows the newest eventTime: */
+	TimestampTz newest;
 } CtFile;
 
 typedef struct CtTree

@@ -500,12 +500,30 @@ bad_file(CtScan *scan, const CtError *err)
 	close_file(scan);
 }
 
-/* A sorted scan's order of the files of a group (ct_tree.c). */
+/*
+ * The latest eventTime a file can hold: its newest, where the index knows
+ * it; else the end of the minute its name gives.
+ */
+static TimestampTz
+file_upper(const CtFile *f)
+{
+	return f->times_exact ? f->newest : f->delivery + USECS_PER_MINUTE - 1;
+}
+
+/*
+ * A sorted scan's order of the files of a group: by the latest eventTime
+ * each can hold, then as ct_tree.c orders them.
+ */
 static int
 ref_cmp_desc(const void *a, const void *b)
 {
 	const CtFileRef *ra = a;
 	const CtFileRef *rb = b;
+	TimestampTz ua = file_upper(&ra->file);
+	TimestampTz ub = file_upper(&rb->file);
+
+	if (ua != ub)
+		return ua > ub ? -1 : 1;
 
 	return ct_file_cmp_newest_first(ra->file.delivery, ra->part->dir, ra->file.name,
 									rb->file.delivery, rb->part->dir, rb->file.name);
@@ -598,10 +616,10 @@ load_next_group(CtScan *scan)
 
 /*
  * Sorted scan: the latest eventTime any unread record can have.  A file
- * named at F holds records up to the end of F's minute; the files still to
- * open in this group are named no later than the next one, and a later
- * group (in a parallel scan, any day still to claim) has an earlier
- * delivery date.
+ * holds records up to its file_upper(); the files still to open in this
+ * group hold none later than the next one, and a later group (in a
+ * parallel scan, any day still to claim) has an earlier delivery date, so
+ * nothing later than this group's day.
  */
 static void
 update_bound(CtScan *scan)
@@ -610,7 +628,14 @@ update_bound(CtScan *scan)
 		scan->partidx < list_length(scan->partitions);
 
 	if (scan->refidx < scan->nrefs)
-		scan->bound = scan->refs[scan->refidx].file.delivery + USECS_PER_MINUTE - 1;
+	{
+		/* an older day's files hold nothing later than this day's start */
+		TimestampTz later = (TimestampTz) scan->group_date * USECS_PER_DAY - 1;
+
+		scan->bound = file_upper(&scan->refs[scan->refidx].file);
+		if (more_groups && scan->bound < later)
+			scan->bound = later;
+	}
 	else if (more_groups)
 	{
 		if (scan->group_loaded)

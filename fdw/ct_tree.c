@@ -134,6 +134,7 @@ parse_file_name(const char *name, CtFile *file)
 				hh,
 				mi;
 
+	file->times_exact = false;
 	if (!all_digits(p, 12) || p[12] != '_')
 		return false;
 	p += 13;
@@ -866,6 +867,8 @@ files_from_index(CtTree *tree, const CtPartition *part, bool with_size, int *nfi
 		f->size = with_size ? ix[i].size : -1;
 		f->mtime_sec = ix[i].mtime_sec;
 		f->mtime_nsec = ix[i].mtime_nsec;
+		f->times_exact = (ix[i].flags & CT_IXF_TIMES) != 0;
+		f->newest = ix[i].newest;
 		kept++;
 	}
 	if (dfd >= 0)
@@ -931,6 +934,7 @@ ct_tree_files(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles
 		f->mtime_sec = entries[i].mtime.tv_sec;
 		f->mtime_nsec = entries[i].mtime.tv_nsec;
 		f->span = entries[i].span;
+		f->times_exact = false;
 		if (tree->index)
 		{
 			/* both in name order */
@@ -945,6 +949,8 @@ ct_tree_files(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles
 					tree->files_index_pruned++;
 					continue;
 				}
+				f->times_exact = (ix[j].flags & CT_IXF_TIMES) != 0;
+				f->newest = ix[j].newest;
 			}
 			else if (j < nix && c == 0)
 				tree->files_index_stale++;

@@ -236,6 +236,31 @@ CREATE FOREIGN TABLE ix.one_file (eventid text) SERVER ix
   OPTIONS (location 'AWSLogs/111122223333/CloudTrail/us-east-1/2018/11/14/111122223333_CloudTrail_us-east-1_20181114T2355Z_newnewnewnew0001.json.gz');
 SELECT * FROM cloudtrail_fdw.refresh_index('ix.one_file');
 
+-- The sorted scan orders a day's files by the newest eventTime the index
+-- knows (else by the end of their names' minute).  A file delivered last
+-- but holding only old records is read after one delivered before it with
+-- newer ones: with the index, the first file settles LIMIT 1.
+SELECT $f$cat >/dev/null; d=/tmp/cloudtrail_fdw_index_sorted/AWSLogs/111122223333/CloudTrail/us-east-1/2018/11/20; mkdir -p $d && python3 -c "
+import gzip, json, sys
+for name, t, i in (('T2355Z_latelatelate00001', '2018-11-20T10:00:00Z', 'late-old'), ('T2350Z_freshfreshfres0001', '2018-11-20T23:45:00Z', 'fresh')):
+    rec = {'eventVersion': '1.08', 'eventTime': t, 'eventName': 'ListBuckets', 'eventID': i}
+    open(sys.argv[1] + '/111122223333_CloudTrail_us-east-1_20181120' + name + '.json.gz', 'wb').write(gzip.compress(json.dumps({'Records': [rec]}).encode(), mtime=0))
+" $d$f$ AS sorted_mirror \gset
+COPY (SELECT 1) TO PROGRAM :'sorted_mirror';
+CREATE SERVER ix_sorted FOREIGN DATA WRAPPER cloudtrail_fdw OPTIONS (root '/tmp/cloudtrail_fdw_index_sorted');
+CREATE FOREIGN TABLE ix.sorted (eventtime timestamptz NOT NULL, eventid text) SERVER ix_sorted;
+SELECT files_added FROM cloudtrail_fdw.refresh_index('ix.sorted');
+SET max_parallel_workers_per_gather = 0;
+SELECT two_ways($$SELECT eventtime, eventid FROM ix.sorted ORDER BY eventtime DESC LIMIT 1$$,
+                'cloudtrail_fdw.enable_index', 'on', 'off', true);
+SET cloudtrail_fdw.enable_index = off;
+SELECT explain_lines($$SELECT eventid FROM ix.sorted ORDER BY eventtime DESC LIMIT 1$$, '(Scan Order|Files Read)');
+RESET cloudtrail_fdw.enable_index;
+SELECT explain_lines($$SELECT eventid FROM ix.sorted ORDER BY eventtime DESC LIMIT 1$$, '(Scan Order|Files Read)');
+RESET max_parallel_workers_per_gather;
+DROP SERVER ix_sorted CASCADE;
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm -rf /tmp/cloudtrail_fdw_index_sorted';
+
 RESET search_path;
 DROP SERVER ix CASCADE;
 DROP SCHEMA ix;
