@@ -1411,15 +1411,21 @@ ct_index_encode_block(StringInfo buf, const char *dir, const CtIndexFile *files,
 }
 
 
-/* Carries a folder of an older index over unchanged. */
+/*
+ * Carries a folder of an older index over unchanged: with the identity the
+ * old index gives it, or (id) the one it has now, when only that changed.
+ */
 void
-ct_index_writer_copy(CtIndexWriter *w, CtIndex *old, int folder)
+ct_index_writer_copy(CtIndexWriter *w, CtIndex *old, int folder, const CtFolderId *now)
 {
 	const CtIndexFolderDisk *f = &old->folders[folder];
 	CtFolderId	id;
 	char	   *dir = pnstrdup(old->paths + f->path_off, f->path_len);
 
-	ct_index_folder_id(old, folder, &id);
+	if (now)
+		id = *now;
+	else
+		ct_index_folder_id(old, folder, &id);
 	ct_index_writer_add_block(w, dir, f->date, &id, f->nfiles, old->blocks + f->block_off, f->block_len);
 	pfree(dir);
 }

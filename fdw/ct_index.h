@@ -161,7 +161,8 @@ extern bool ct_index_encode_block(StringInfo buf, const char *dir,
 extern void ct_index_writer_add_block(CtIndexWriter *w, const char *dir, DateADT date,
 									  const CtFolderId *id, uint32 nfiles,
 									  const char *block, uint32 len);
-extern void ct_index_writer_copy(CtIndexWriter *w, CtIndex *old, int folder);
+extern void ct_index_writer_copy(CtIndexWriter *w, CtIndex *old, int folder,
+								 const CtFolderId *now);
 extern int64 ct_index_writer_finish(CtIndexWriter *w, const char *path);
 extern void ct_index_prepare_dir(const char *path);
 extern int	ct_index_writer_mark(CtIndexWriter *w);

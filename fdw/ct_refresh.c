@@ -206,7 +206,8 @@ typedef struct FolderResult
 	uint64		off;
 	uint32		nfiles;
 	CtFolderId	id;
-	bool		changed;		/* differs from the old index's entry */
+	bool		changed;		/* differs from the old index's entry: else */
+	bool		kept;			/* no block was written, the old one stays */
 } FolderResult;
 
 #define FOLDER_TODO		0
@@ -289,6 +290,7 @@ refresh_folder(Participant *pt, int i, const char *dir)
 	}
 	ct_folder_id_of(&st, &res->id);
 	res->changed = (of < 0);
+	res->kept = false;
 
 	oldcxt = MemoryContextSwitchTo(pt->filecxt);
 	part.dir = (char *) dir;
@@ -332,6 +334,17 @@ refresh_folder(Participant *pt, int i, const char *dir)
 	if (nof - oi > 0)
 		res->changed = true;
 
+	/* every file as it was: the old block is carried over, not encoded again */
+	if (!res->changed)
+	{
+		res->kept = true;
+		res->nfiles = n;
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(pt->filecxt);
+		pg_write_barrier();
+		pg_atomic_write_u32(&res->state, FOLDER_DONE);
+		return;
+	}
 	initStringInfo(&block);
 	if (of >= 0)
 		ct_index_folder_summary(pt->old, of, &osum);
@@ -501,6 +514,12 @@ collect_done(Leader *ld)
 		}
 		if (state == FOLDER_GONE)
 			continue;
+		if (res->kept)
+		{
+			/* its block as the old index has it, under the identity seen now */
+			ct_index_writer_copy(ld->w, ld->old, ct_index_find(ld->old, ld->dirs[i]), &res->id);
+			continue;
+		}
 		if (ld->part_fds[res->part] < 0)
 		{
 			/* a worker's part file, which it made before its first result */
@@ -538,7 +557,7 @@ write_checkpoint(Leader *ld)
 	mark = ct_index_writer_mark(ld->w);
 	for (int i = 0; i < ld->nold; i++)
 		if (!ld->old_done[i])
-			ct_index_writer_copy(ld->w, ld->old, i);
+			ct_index_writer_copy(ld->w, ld->old, i, NULL);
 	(void) ct_index_writer_finish(ld->w, ld->sh->index_path);
 	ct_index_writer_rollback(ld->w, mark);
 	ld->last_write = GetCurrentTimestamp();
@@ -843,7 +862,7 @@ cloudtrail_fdw_refresh_index(PG_FUNCTION_ARGS)
 			rs.files_removed += ct_index_folder_nfiles(old, i);
 		}
 		else
-			ct_index_writer_copy(ld.w, old, i);
+			ct_index_writer_copy(ld.w, old, i, NULL);
 	}
 	/* nothing new: the index file stays as it is (readers keep their mapping) */
 	if (same && rs.folders_removed == 0)
