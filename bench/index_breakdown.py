@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Where the bytes of a cloudtrail_fdw index file (format 3) go.
+"""Where the bytes of a cloudtrail_fdw index file (format 4) go.
 
     bench/index_breakdown.py PGDATA/pg_cloudtrail_fdw/<hash>.idx [GZIP_BYTES]
 
@@ -30,7 +30,7 @@ def main():
     gz = int(sys.argv[2]) if len(sys.argv) > 2 else None
     (magic, version, endian, nfolders, k, nfiles, total, ident_off, root_len, lt_len,
      folders_off, paths_off, paths_len, blocks_off, blocks_len, _, _) = HDR.unpack_from(data, 0)
-    assert magic == b"CTFDWIDX" and version == 3, (magic, version)
+    assert magic == b"CTFDWIDX" and version == 4, (magic, version)
     parts = {"header and ident": folders_off, "folder array": paths_off - folders_off,
              "folder paths": paths_len + (blocks_off - paths_off - paths_len)}
     acc = dict.fromkeys(["summary (sizes, times)", "summary filter", "file names",
@@ -42,7 +42,8 @@ def main():
         b = data[blocks_off + boff: blocks_off + boff + blen]
         p = 0
         flags, p = varint(b, p)
-        _, p = varint(b, p)
+        _, p = varint(b, p)             # total size
+        _, p = varint(b, p)             # of it, not gzipped
         if flags & 0x02:
             _, p = varint(b, p)
             _, p = varint(b, p)

@@ -186,30 +186,6 @@ _PG_init(void)
 
 PG_FUNCTION_INFO_V1(cloudtrail_fdw_handler);
 
-typedef struct SizeTotals
-{
-	int64		nfiles;
-	int64		gz_bytes;
-	int64		plain_bytes;
-} SizeTotals;
-
-static void
-add_sizes(const CtPartition *part, const CtFile *files, int nfiles, void *arg)
-{
-	SizeTotals *t = arg;
-
-	for (int i = 0; i < nfiles; i++)
-	{
-		if (files[i].size < 0)
-			continue;
-		if (files[i].gzip)
-			t->gz_bytes += files[i].size;
-		else
-			t->plain_bytes += files[i].size;
-	}
-	t->nfiles += nfiles;
-}
-
 /* Sizes up what a scan will read, pruned by prune (may be NULL). */
 static void
 ct_size_tree(CtPlanInfo *fpinfo, const char *relname, CtPrune *prune)
@@ -220,7 +196,7 @@ ct_size_tree(CtPlanInfo *fpinfo, const char *relname, CtPrune *prune)
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	CtOnError	onerr = {0};
 	CtTree		tree;
-	SizeTotals	t = {0};
+	CtTreeSizes t;
 
 	onerr.skip = fpinfo->opts.skip_bad_files;
 	onerr.quiet = true;			/* the scan will warn */
@@ -228,7 +204,7 @@ ct_size_tree(CtPlanInfo *fpinfo, const char *relname, CtPrune *prune)
 	ct_tree_open(&tree, &fpinfo->opts, &onerr);
 	tree.count_total = true;
 	tree.index_plan = true;		/* estimates need not look at the disk */
-	fpinfo->npartitions = ct_tree_walk(&tree, prune, true, add_sizes, &t);
+	fpinfo->npartitions = ct_tree_sizes(&tree, prune, &t);
 	fpinfo->nfiles = t.nfiles;
 	fpinfo->partitions_total = tree.partitions_total;
 	fpinfo->files_listed = tree.files_listed;

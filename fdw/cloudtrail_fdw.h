@@ -257,10 +257,15 @@ extern void ct_tree_open_with(CtTree *tree, const CtOptions *opts, CtOnError *on
 extern List *ct_tree_partitions(CtTree *tree);
 extern CtFile *ct_tree_files(CtTree *tree, const CtPartition *part,
 							 bool with_size, int *nfiles);
-typedef void (*CtPartitionFn) (const CtPartition *part, const CtFile *files,
-							   int nfiles, void *arg);
-extern int	ct_tree_walk(CtTree *tree, const struct CtPrune *prune, bool with_size,
-						 CtPartitionFn fn, void *arg);
+/* what planning sizes: ct_tree_sizes() */
+typedef struct CtTreeSizes
+{
+	int64		nfiles;
+	int64		gz_bytes;
+	int64		plain_bytes;
+} CtTreeSizes;
+
+extern int	ct_tree_sizes(CtTree *tree, const struct CtPrune *prune, CtTreeSizes *sizes);
 extern void ct_report_bad(CtOnError *onerr, const char *path, int sqlerrcode,
 						  const char *what, const char *reason,
 						  const char *detail, const char *hint);

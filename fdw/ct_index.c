@@ -48,7 +48,7 @@
 #include "ct_index.h"
 
 #define CT_INDEX_MAGIC		"CTFDWIDX"
-#define CT_INDEX_VERSION	3
+#define CT_INDEX_VERSION	4
 #define CT_INDEX_ENDIAN		0x01020304
 #define CT_FILTER_K			7	/* probes per value */
 #define CT_FILTER_BITS		10	/* bits per distinct value: about 1% false positives */
@@ -1055,6 +1055,9 @@ decode_summary(CtIndex *idx, int folder, CtFolderSummary *sum)
 	if (!get_varint(&p, end, &v))
 		corrupt(idx, "bad folder size");
 	sum->total_size = (int64) v;
+	if (!get_varint(&p, end, &v) || v > (uint64) sum->total_size)
+		corrupt(idx, "bad folder size");
+	sum->plain_size = (int64) v;
 	if (sum->flags & CT_IXS_RECORDS)
 	{
 		if (!get_svarint(&p, end, &s) || !get_varint(&p, end, &v))
@@ -1330,6 +1333,8 @@ ct_index_encode_block(StringInfo buf, const char *dir, const CtIndexFile *files,
 		const CtIndexFile *e = &files[i];
 
 		sum.total_size += e->size;
+		if (!(e->flags & CT_IXF_GZIP))
+			sum.plain_size += e->size;
 		if (e->flags & CT_IXF_BAD)
 			sum.flags |= CT_IXS_BAD;
 		if (e->nrecords == 0)
@@ -1355,6 +1360,7 @@ ct_index_encode_block(StringInfo buf, const char *dir, const CtIndexFile *files,
 		sum.flags |= CT_IXS_RECORDS;
 	put_varint(buf, sum.flags);
 	put_varint(buf, (uint64) sum.total_size);
+	put_varint(buf, (uint64) sum.plain_size);
 	if (records)
 	{
 		/* without exact times for all, the span is not used: any values do */

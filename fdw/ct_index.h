@@ -63,6 +63,7 @@ typedef struct CtFolderSummary
 {
 	uint32		flags;
 	int64		total_size;
+	int64		plain_size;		/* of it, of files not gzipped */
 	TimestampTz oldest;
 	TimestampTz newest;
 	uint32		filter_cap;		/* values the filter was sized for */

@@ -964,27 +964,70 @@ ct_tree_files(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles
 }
 
 /*
- * Calls fn for every partition the tree selects (pruned by prune, if it
- * prunes anything), with the partition's files.  Planning (to size the scan)
- * and the leader of a parallel scan (to share its file list) walk a whole
- * scan this way.  Returns the number of partitions.
+ * Planning through the index: may a folder's files be counted from its
+ * summary, no file of it being pruned by anything but the whole folder?
+ */
+static bool
+counted_whole(CtTree *tree, const CtPartition *part)
+{
+	TimestampTz last = (TimestampTz) part->date * USECS_PER_DAY +
+		USECS_PER_DAY - USECS_PER_MINUTE;
+
+	if (!tree->index || !tree->index_plan || part->index_slot <= 0)
+		return false;
+	if (tree->prune == NULL)
+		return true;
+	update_probe(tree);
+	return tree->probe == NULL && date_wholly_kept(tree->prune, part->date) &&
+		!(tree->use_digests && ct_prune_wants_digest(tree->prune, last));
+}
+
+/*
+ * Planning: the number and bytes (gzip, plain) of the files a scan of the
+ * tree would read, pruned by prune.  Returns the number of partitions.
  */
 int
-ct_tree_walk(CtTree *tree, const CtPrune *prune, bool with_size,
-			 CtPartitionFn fn, void *arg)
+ct_tree_sizes(CtTree *tree, const CtPrune *prune, CtTreeSizes *sizes)
 {
 	List	   *parts;
 	ListCell   *lc;
 
+	memset(sizes, 0, sizeof(*sizes));
 	tree->prune = (prune && ct_prune_active(prune)) ? prune : NULL;
 	parts = ct_tree_partitions(tree);
 	foreach(lc, parts)
 	{
+		CtPartition *part = lfirst(lc);
 		int			n;
-		CtFile	   *files = ct_tree_files(tree, lfirst(lc), with_size, &n);
+		CtFile	   *files;
 
-		fn(lfirst(lc), files, n, arg);
 		CHECK_FOR_INTERRUPTS();
+		if (counted_whole(tree, part))
+		{
+			CtFolderSummary sum;
+			int			folder = part->index_slot - 1;
+
+			ct_index_folder_summary(tree->index, folder, &sum);
+			n = (int) ct_index_folder_nfiles(tree->index, folder);
+			tree->files_listed += n;
+			tree->files_index_covered += n;
+			sizes->nfiles += n;
+			sizes->gz_bytes += sum.total_size - sum.plain_size;
+			sizes->plain_bytes += sum.plain_size;
+			continue;
+		}
+		files = ct_tree_files(tree, part, true, &n);
+		for (int i = 0; i < n; i++)
+		{
+			if (files[i].size < 0)
+				continue;
+			if (files[i].gzip)
+				sizes->gz_bytes += files[i].size;
+			else
+				sizes->plain_bytes += files[i].size;
+		}
+		sizes->nfiles += n;
+		pfree(files);
 	}
 	return list_length(parts);
 }
