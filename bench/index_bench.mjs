@@ -19,6 +19,7 @@ const num = (v, d) => (v === undefined || v === '' ? d : Number(v));
 const cfg = {
   mirror: path.resolve(env.BENCH_MIRROR || '/srv/ct-org'),
   rounds: num(env.BENCH_ROUNDS, 5),
+  offRounds: num(env.BENCH_OFF_ROUNDS, num(env.BENCH_ROUNDS, 5)),
   buildRounds: num(env.BENCH_BUILD_ROUNDS, 3),
   duckdbRounds: num(env.BENCH_DUCKDB_ROUNDS, 1),
   day: env.BENCH_DAY || null,
@@ -338,6 +339,7 @@ async function main() {
   for (let i = 0; i < cfg.rounds; i++) {
     for (const q of queries) {
       for (const on of i % 2 ? [false, true] : [true, false]) {
+        if (!on && i >= cfg.offRounds) continue; // the index-off answer is the warm-up's
         await setIndex(on);
         res[q.id][on ? 'on' : 'off'].times_ms.push((await timed(q.sql)).ms);
       }

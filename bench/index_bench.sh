@@ -12,6 +12,8 @@
 #                   --files-per-day 6 --records 4 --needles --no-digests"   (153 000 files + 5 100 held back)
 #   BENCH_SKIP_GEN=0            1: never (re)generate the mirror
 #   BENCH_ROUNDS=5              rounds of each timed figure (medians)
+#   BENCH_OFF_ROUNDS=           timed rounds of the queries with the index off (default BENCH_ROUNDS;
+#                               0: their answers only, for a mirror where each is a full read)
 #   BENCH_BUILD_ROUNDS=3        rounds of the first build (each from no index)
 #   BENCH_DUCKDB_ROUNDS=1       rounds of each DuckDB needle (a full read of the mirror each)
 #   BENCH_SKIP_DUCKDB=0         1: no DuckDB
