@@ -84,6 +84,8 @@ function sampler(leaderPid) {
   const postmaster = ppidOf(leaderPid);
   const base = shmSegments();
   const peaks = new Map();
+  const anonPeaks = new Map(); // private memory (RssAnon), sampled: the mapped index file and shared buffers are not in it
+  let leaderAnonPeak = 0;
   const others = new Set();
   const newSegs = new Map();
   let shmPeak = 0;
@@ -98,7 +100,10 @@ function sampler(leaderPid) {
       }
       const st = procStatus(pid);
       if (st && st.VmHWM > (peaks.get(pid) || 0)) peaks.set(pid, st.VmHWM);
+      if (st && st.RssAnon > (anonPeaks.get(pid) || 0)) anonPeaks.set(pid, st.RssAnon);
     }
+    const ls = procStatus(leaderPid);
+    if (ls && ls.RssAnon > leaderAnonPeak) leaderAnonPeak = ls.RssAnon;
     let sum = 0;
     for (const [f, sz] of shmSegments()) {
       if (base.has(f)) continue;
@@ -111,9 +116,11 @@ function sampler(leaderPid) {
   return () => {
     clearInterval(timer);
     const v = [...peaks.values()];
+    const va = [...anonPeaks.values()];
     const segs = [...newSegs.values()];
     return {
       workers_seen: v.length, worker_peak_max_kb: v.length ? Math.max(...v) : null,
+      leader_anon_peak_kb: leaderAnonPeak, worker_anon_peak_max_kb: va.length ? Math.max(...va) : null,
       dsm_peak_bytes: shmPeak, dsm_largest_segment_bytes: segs.length ? Math.max(...segs) : 0, dsm_segments: segs.length,
     };
   };
@@ -451,8 +458,9 @@ async function main() {
       const m = { ms, files, rss_before_kb: before.VmRSS, peak_kb: after.VmHWM, growth_kb: after.VmHWM - before.VmRSS, peak_reset: reset,
         anon_before_kb: before.RssAnon, anon_after_kb: after.RssAnon, file_before_kb: before.RssFile, file_after_kb: after.RssFile,
         shmem_before_kb: before.RssShmem, shmem_after_kb: after.RssShmem, ...smp };
+      m.anon_growth_kb = Math.max(0, (smp.leader_anon_peak_kb || 0) - before.RssAnon);
       R.steps.memory[`${name}_${on ? 'on' : 'off'}`] = m;
-      log(`memory ${name} index ${on ? 'on' : 'off'}: leader peak ${(m.peak_kb / 1024).toFixed(1)} MB (growth ${(m.growth_kb / 1024).toFixed(1)} MB), ${m.workers_seen} workers ≤ ${((m.worker_peak_max_kb || 0) / 1024).toFixed(1)} MB, new DSM ${mb(m.dsm_peak_bytes)} (largest segment ${mb(m.dsm_largest_segment_bytes)}); ${files} files; RSS after: anon ${(m.anon_after_kb / 1024).toFixed(1)} MB (before ${(m.anon_before_kb / 1024).toFixed(1)}), file-backed ${(m.file_after_kb / 1024).toFixed(1)} MB (before ${(m.file_before_kb / 1024).toFixed(1)})`);
+      log(`memory ${name} index ${on ? 'on' : 'off'}: leader peak ${(m.peak_kb / 1024).toFixed(1)} MB (growth ${(m.growth_kb / 1024).toFixed(1)} MB), ${m.workers_seen} workers ≤ ${((m.worker_peak_max_kb || 0) / 1024).toFixed(1)} MB, new DSM ${mb(m.dsm_peak_bytes)} (largest segment ${mb(m.dsm_largest_segment_bytes)}); private (anon) peaks: leader +${(m.anon_growth_kb / 1024).toFixed(1)} MB, workers ≤ ${((m.worker_anon_peak_max_kb || 0) / 1024).toFixed(1)} MB; ${files} files; RSS after: anon ${(m.anon_after_kb / 1024).toFixed(1)} MB (before ${(m.anon_before_kb / 1024).toFixed(1)}), file-backed ${(m.file_after_kb / 1024).toFixed(1)} MB (before ${(m.file_before_kb / 1024).toFixed(1)})`);
     }
   }
   // a whole-archive count with the index on: the index must not make it slower
@@ -586,11 +594,14 @@ function markdown(R, { day, dayFiles, dayRecords, needles }) {
   for (const k of ['all_on', 'all_off', 'day_on']) {
     const m = M[k];
     if (!m) continue;
-    const tot = m.growth_kb * 1024 + m.dsm_peak_bytes;
+    // private memory: the leader's growth, each worker's, and the scan's shared segments
+    const priv = (m.anon_growth_kb || 0) * 1024 + (m.worker_anon_peak_max_kb || 0) * 1024 * (m.workers_seen || 0);
+    const tot = (m.anon_growth_kb || 0) * 1024 + m.dsm_peak_bytes;
+    const cell = `${mb((m.anon_growth_kb || 0) * 1024)} private + DSM ${mb(m.dsm_peak_bytes)}`;
     add(`parallel scan memory: ${k.startsWith('all') ? 'whole archive' : 'one day'}, index ${k.endsWith('on') ? 'on' : 'off'}`,
-      k.endsWith('on') ? `${mb(m.growth_kb * 1024)} + DSM ${mb(m.dsm_peak_bytes)}` : '', k.endsWith('off') ? `${mb(m.growth_kb * 1024)} + DSM ${mb(m.dsm_peak_bytes)}` : '',
+      k.endsWith('on') ? cell : '', k.endsWith('off') ? cell : '',
       k.startsWith('all') ? '≤ 64 MB at 1.5 M files, not growing with files' : '', k === 'all_on' ? tot <= 64 * 1048576 : null,
-      `leader peak RSS ${mb(m.peak_kb * 1024)} (growth over ${mb(m.rss_before_kb * 1024)} before); ${m.workers_seen} workers, peak ≤ ${mb((m.worker_peak_max_kb || 0) * 1024)}; new DSM segments ${m.dsm_segments}, largest ${mb(m.dsm_largest_segment_bytes)} (${(m.dsm_largest_segment_bytes / Math.max(1, m.files)).toFixed(0)} bytes a file of the scan's ${m.files}); the leader's RSS after the scan: anon ${mb(m.anon_after_kb * 1024)} (${mb(m.anon_before_kb * 1024)} before), file-backed ${mb(m.file_after_kb * 1024)} (${mb(m.file_before_kb * 1024)} before: the mapped index file counts here)`);
+      `private (anon RSS) peaks: the leader +${mb((m.anon_growth_kb || 0) * 1024)}, each worker ≤ ${mb((m.worker_anon_peak_max_kb || 0) * 1024)} (all participants ${mb(priv)}); leader peak RSS ${mb(m.peak_kb * 1024)} (growth over ${mb(m.rss_before_kb * 1024)} before); ${m.workers_seen} workers, peak ≤ ${mb((m.worker_peak_max_kb || 0) * 1024)}; new DSM segments ${m.dsm_segments}, largest ${mb(m.dsm_largest_segment_bytes)} (${(m.dsm_largest_segment_bytes / Math.max(1, m.files)).toFixed(0)} bytes a file of the scan's ${m.files}); the leader's RSS after the scan: anon ${mb(m.anon_after_kb * 1024)} (${mb(m.anon_before_kb * 1024)} before), file-backed ${mb(m.file_after_kb * 1024)} (${mb(m.file_before_kb * 1024)} before: the mapped index file counts here)`);
   }
   const lines = [];
   lines.push(`## Index: the organisation-scale mirror, ${R.started}`);

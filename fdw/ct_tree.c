@@ -992,6 +992,10 @@ ct_tree_sizes(CtTree *tree, const CtPrune *prune, CtTreeSizes *sizes)
 	List	   *parts;
 	ListCell   *lc;
 
+	MemoryContext partcxt = AllocSetContextCreate(CurrentMemoryContext,
+												  "cloudtrail_fdw sizing",
+												  ALLOCSET_DEFAULT_SIZES);
+
 	memset(sizes, 0, sizeof(*sizes));
 	tree->prune = (prune && ct_prune_active(prune)) ? prune : NULL;
 	parts = ct_tree_partitions(tree);
@@ -1000,6 +1004,7 @@ ct_tree_sizes(CtTree *tree, const CtPrune *prune, CtTreeSizes *sizes)
 		CtPartition *part = lfirst(lc);
 		int			n;
 		CtFile	   *files;
+		MemoryContext old;
 
 		CHECK_FOR_INTERRUPTS();
 		if (counted_whole(tree, part))
@@ -1016,7 +1021,10 @@ ct_tree_sizes(CtTree *tree, const CtPrune *prune, CtTreeSizes *sizes)
 			sizes->plain_bytes += sum.plain_size;
 			continue;
 		}
+		/* one folder's files at a time: planning a million files holds none */
+		old = MemoryContextSwitchTo(partcxt);
 		files = ct_tree_files(tree, part, true, &n);
+		MemoryContextSwitchTo(old);
 		for (int i = 0; i < n; i++)
 		{
 			if (files[i].size < 0)
@@ -1027,8 +1035,9 @@ ct_tree_sizes(CtTree *tree, const CtPrune *prune, CtTreeSizes *sizes)
 				sizes->plain_bytes += files[i].size;
 		}
 		sizes->nfiles += n;
-		pfree(files);
+		MemoryContextReset(partcxt);
 	}
+	MemoryContextDelete(partcxt);
 	return list_length(parts);
 }
 
