@@ -755,6 +755,37 @@ update_probe(CtTree *tree)
 	}
 }
 
+/*
+ * Has a day folder the identity it was indexed with?  Asked of the disk
+ * unless the listing that found the folder saw it.
+ */
+static bool
+folder_unchanged(CtTree *tree, const CtPartition *part, int folder)
+{
+	CtFolderId	id;
+	CtFolderId	now;
+
+	ct_index_folder_id(tree->index, folder, &id);
+	if (part->id_known)
+	{
+		now.mtime_sec = part->id_mtime_sec;
+		now.mtime_nsec = part->id_mtime_nsec;
+		now.ino = part->id_ino;
+	}
+	else
+	{
+		char	   *abs = abs_path(tree, part->dir);
+		struct stat st;
+		bool		found = (stat(abs, &st) == 0);
+
+		pfree(abs);
+		if (!found)
+			return false;
+		ct_folder_id_of(&st, &now);
+	}
+	return ct_folder_id_equal(&now, &id);
+}
+
 static CtFile *
 files_from_index(CtTree *tree, const CtPartition *part, bool with_size, int *nfiles,
 				 int *changed_folder)
@@ -771,37 +802,10 @@ files_from_index(CtTree *tree, const CtPartition *part, bool with_size, int *nfi
 	*changed_folder = -1;
 	if (folder < 0)
 		return NULL;
-	if (!tree->index_plan)
+	if (!tree->index_plan && !folder_unchanged(tree, part, folder))
 	{
-		struct stat st;
-		CtFolderId	id;
-		CtFolderId	now;
-		bool		same = false;
-
-		ct_index_folder_id(tree->index, folder, &id);
-		if (part->id_known)
-		{
-			now.mtime_sec = part->id_mtime_sec;
-			now.mtime_nsec = part->id_mtime_nsec;
-			now.ino = part->id_ino;
-			same = ct_folder_id_equal(&now, &id);
-		}
-		else
-		{
-			char	   *abs = abs_path(tree, part->dir);
-
-			if (stat(abs, &st) == 0)
-			{
-				ct_folder_id_of(&st, &now);
-				same = ct_folder_id_equal(&now, &id);
-			}
-			pfree(abs);
-		}
-		if (!same)
-		{
-			*changed_folder = folder;
-			return NULL;
-		}
+		*changed_folder = folder;
+		return NULL;
 	}
 	update_probe(tree);
 
