@@ -262,6 +262,7 @@ extern int	ct_file_cmp_newest_first(TimestampTz da, const char *dira, const char
 
 /* ---- ct_digest.c: event times of log files from CloudTrail-Digest files ---- */
 extern uint64 ct_digest_generation(void);
+extern bool ct_digest_is_name(const char *name);
 extern bool ct_digest_times(CtTree *tree, const char *partdir, const char *name,
 							TimestampTz delivery, TimestampTz *oldest,
 							TimestampTz *newest);

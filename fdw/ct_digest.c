@@ -104,8 +104,8 @@ cache_reset(void)
 }
 
 /* ACCOUNT_CloudTrail-Digest_..._YYYYMMDDTHHmmssZ[_backfill].json.gz */
-static bool
-is_digest_name(const char *name)
+bool
+ct_digest_is_name(const char *name)
 {
 	size_t		len = strlen(name);
 
@@ -327,7 +327,7 @@ load_folder(DigestFolder *folder)
 
 		CHECK_FOR_INTERRUPTS();
 		/* links are not followed (nothing outside the root is read) */
-		if (!is_digest_name(de->d_name) || de->d_type == DT_LNK)
+		if (!ct_digest_is_name(de->d_name) || de->d_type == DT_LNK)
 			continue;
 		path = psprintf("%s/%s", folder->path, de->d_name);
 		gz = read_small_file(path, &gzlen, &reason);

@@ -23,6 +23,7 @@
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/pg_authid.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_foreign_server.h"
 #include "catalog/pg_foreign_table.h"
 #include "catalog/pg_user_mapping.h"
@@ -512,4 +513,43 @@ ct_column_map_is_eventtime(const CtColumnMap *map)
 	return map->kind == CT_COL_FIELD && map->npath == 1 &&
 		(map->first_ci ? pg_strcasecmp(map->path[0], "eventTime") == 0
 		 : strcmp(map->path[0], "eventTime") == 0);
+}
+
+/* Is relid a foreign table of a cloudtrail_fdw wrapper (by its handler's code)? */
+static bool
+is_cloudtrail_table(Oid relid)
+{
+	ForeignDataWrapper *fdw;
+	FmgrInfo	fi;
+
+	if (get_rel_relkind(relid) != RELKIND_FOREIGN_TABLE)
+		return false;
+	fdw = GetForeignDataWrapper(GetForeignServer(GetForeignTable(relid)->serverid)->fdwid);
+	if (!OidIsValid(fdw->fdwhandler))
+		return false;
+	fmgr_info(fdw->fdwhandler, &fi);
+	return fi.fn_addr == cloudtrail_fdw_handler;
+}
+
+/*
+ * The checks the functions of the extension (refresh_index, index_info,
+ * validate) make of their table argument: a cloudtrail_fdw table the user
+ * may SELECT from; detail says why SELECT is needed.  Returns its name.
+ */
+char *
+ct_check_table(Oid relid, const char *detail)
+{
+	char	   *relname = get_rel_name(relid);
+
+	if (relname == NULL || !is_cloudtrail_table(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a cloudtrail_fdw foreign table",
+						relname ? relname : "?")));
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for foreign table %s", relname),
+				 errdetail_internal("%s", detail)));
+	return relname;
 }
