@@ -59,6 +59,7 @@ static const CtOptionDef valid_options[] = {
 	{"on_error", ForeignTableRelationId},
 	{"use_digests", ForeignTableRelationId},
 	{"index_check", ForeignTableRelationId},
+	{"verify_hashes", ForeignTableRelationId},
 	{"field", AttributeRelationId},
 	{NULL, InvalidOid}
 };
@@ -334,7 +335,8 @@ cloudtrail_fdw_validator(PG_FUNCTION_ARGS)
 		}
 		else if (strcmp(def->defname, "max_delivery_delay") == 0)
 			(void) ct_parse_delay(value);
-		else if (strcmp(def->defname, "use_digests") == 0)
+		else if (strcmp(def->defname, "use_digests") == 0 ||
+				 strcmp(def->defname, "verify_hashes") == 0)
 			(void) defGetBoolean(def);
 		else if (strcmp(def->defname, "index_check") == 0)
 			check_choice("index_check", value, "files", "folders");
@@ -394,6 +396,8 @@ ct_get_options(Oid foreigntableid, CtOptions *opts)
 			opts->delay_text = defGetString(def);
 		else if (strcmp(def->defname, "use_digests") == 0)
 			opts->use_digests = defGetBoolean(def);
+		else if (strcmp(def->defname, "verify_hashes") == 0)
+			opts->verify_hashes = defGetBoolean(def);
 		else if (strcmp(def->defname, "index_check") == 0)
 			opts->index_check_files = strcmp(defGetString(def), "files") == 0;
 	}

@@ -30,6 +30,7 @@ typedef struct CtOptions
 	bool		index_check_files;	/* index_check 'files': stat() a file before
 									 * the index skips it; 'folders': trust an
 									 * unchanged folder */
+	bool		verify_hashes;	/* read only files whose digest's hash they match */
 } CtOptions;
 
 /*

@@ -36,6 +36,7 @@
 
 #include "cloudtrail_fdw.h"
 #include "ct_compat.h"
+#include "ct_hash.h"
 #include "ct_stream.h"
 
 typedef struct CtColumn
@@ -130,6 +131,12 @@ struct CtScan
 	TupleTableSlot *pending_slot;
 	bool		draining;
 	bool		at_boundary;	/* NEXT_BOUNDARY returned for this transition */
+
+	/* verify_hashes: the file's hash as it is read, and what its digests give */
+	CtHasher   *hasher;
+	bool		verifying;		/* the current file is being hashed */
+	uint8		expect[4][CT_DIGEST_SHA_LEN];
+	int			nexpect;
 
 	/* ANALYZE's sampler (ct_analyze.c), or NULL */
 	const CtScanSampler *sampler;
@@ -249,7 +256,11 @@ ct_scan_begin(Relation rel, TupleDesc scandesc, bool all_columns,
 	scan->rec.cap = 64;
 	scan->rec.members = palloc(sizeof(CtMember) * scan->rec.cap);
 
-	if (scan->opts.skip_bad_files)
+	/*
+	 * Rows of a file wait until it has been read without error; with
+	 * verify_hashes, until its hash is known to match, whatever on_error.
+	 */
+	if (scan->opts.skip_bad_files || scan->opts.verify_hashes)
 	{
 		scan->pending = tuplestore_begin_heap(false, false, work_mem);
 		scan->pending_slot = MakeSingleTupleTableSlot(scan->tupdesc, &TTSOpsMinimalTuple);
@@ -268,6 +279,8 @@ ct_scan_begin(Relation rel, TupleDesc scandesc, bool all_columns,
 	}
 
 	ct_tree_open(&scan->tree, &scan->opts, &scan->onerr);
+	if (scan->opts.verify_hashes)
+		scan->hasher = ct_hasher_create(cxt);
 	MemoryContextSwitchTo(old);
 	ct_scan_set_prune(scan, prune);
 	return scan;
@@ -499,6 +512,88 @@ bad_file(CtScan *scan, const CtError *err)
 	close_file(scan);
 }
 
+/* A file verify_hashes rejects: as any bad file, named with why. */
+static void
+verify_failed(CtScan *scan, const char *reason, const char *detail)
+{
+	scan->verifying = false;
+	ct_report_bad(&scan->onerr, scan->file_rel, ERRCODE_DATA_CORRUPTED,
+				  "CloudTrail log file does not match its digest", reason, detail,
+				  scan->onerr.skip ? NULL :
+				  "verify_hashes 'on' reads only the files their digests vouch for; cloudtrail_fdw.validate() reports on every file.");
+	if (scan->pending)
+		tuplestore_clear(scan->pending);
+	close_file(scan);
+}
+
+static void
+hash_output(void *arg, const void *p, size_t len)
+{
+	ct_hasher_update((CtHasher *) arg, p, len);
+}
+
+/*
+ * verify_hashes: looks up what the digests give for the file being opened,
+ * and hashes it as it is read.  false (after reporting) if no digest lists
+ * it and its hour's digest should have arrived.
+ */
+static bool
+begin_verify(CtScan *scan)
+{
+	CtDigestListing l = ct_digest_hashes(&scan->tree, scan->part->dir, scan->file.name,
+										 scan->file.delivery, scan->expect,
+										 lengthof(scan->expect), &scan->nexpect);
+
+	scan->verifying = false;
+	if (l == CT_DIGEST_NEWEST)
+	{
+		/* its digest may still be on its way: read as it is, and counted */
+		scan->stats.files_unverified++;
+		return true;
+	}
+	if (l == CT_DIGEST_UNLISTED)
+	{
+		verify_failed(scan, "no digest lists it",
+					  "It was delivered before the newest digest of its region.");
+		return false;
+	}
+	ct_hasher_begin(scan->hasher);
+	ct_stream_set_output(scan->stream, hash_output, scan->hasher);
+	scan->verifying = true;
+	return true;
+}
+
+/* The file has been read whole: does it hash as its digest says? */
+static bool
+end_verify(CtScan *scan)
+{
+	uint8		sha[CT_SHA256_LEN];
+	char		hex[CT_SHA256_HEX_LEN + 1];
+	char		want[CT_SHA256_HEX_LEN + 1];
+	CtStreamStats st;
+
+	scan->verifying = false;
+	ct_hasher_end(scan->hasher, sha);
+	ct_stream_stats(scan->stream, &st);
+	if (st.members > 1)
+	{
+		verify_failed(scan, "data after the first gzip member",
+					  "Its digest's hash covers the first gzip member only.");
+		return false;
+	}
+	for (int i = 0; i < scan->nexpect; i++)
+		if (memcmp(sha, scan->expect[i], CT_SHA256_LEN) == 0)
+		{
+			scan->stats.files_verified++;
+			return true;
+		}
+	ct_hex_encode(sha, CT_SHA256_LEN, hex);
+	ct_hex_encode(scan->expect[0], CT_SHA256_LEN, want);
+	verify_failed(scan, "hash value doesn't match",
+				  psprintf("Its digest gives SHA-256 %s; its inflated bytes hash to %s.", want, hex));
+	return false;
+}
+
 /* A sorted scan's order of the files of a group (ct_tree.c). */
 static int
 ref_cmp_desc(const void *a, const void *b)
@@ -646,6 +741,11 @@ open_next_file(CtScan *scan)
 #endif
 		scan->stats.files++;
 		scan->stream = ct_stream_open(read_fd, &scan->fd, ref->file.gzip, &scan->bufs);
+		if (scan->hasher && !begin_verify(scan))
+		{
+			MemoryContextSwitchTo(old);
+			continue;
+		}
 
 		/*
 		 * Every record will be parsed unless a raw-bytes check can reject it
@@ -918,6 +1018,8 @@ next_row(CtScan *scan, Datum *values, bool *nulls)
 			continue;
 		}
 		/* end of a good file */
+		if (scan->verifying && !end_verify(scan))
+			continue;
 		close_file(scan);
 		if (scan->pending)
 			scan->draining = true;

@@ -365,6 +365,10 @@ def resign(src, dst):
         prev = None
         for _, rel, obj in sorted(chain):
             obj['digestS3Object'] = rel
+            # bench/gen_mirror.py hashes the gzip bytes; AWS hashes the inflated ones
+            for f in obj['logFiles']:
+                with open(os.path.join(src, f['s3Object']), 'rb') as lf:
+                    f['hashValue'] = hashlib.sha256(gzip.decompress(lf.read())).hexdigest()
             obj['digestPublicKeyFingerprint'] = fp
             obj['previousDigestS3Bucket'] = obj['digestS3Bucket'] if prev else None
             obj['previousDigestS3Object'] = prev[0] if prev else None
