@@ -42,5 +42,13 @@ for r in $(seq "$ROUNDS"); do
   echo "round $r: floor $(tail -1 /tmp/ct_vb_floor) validate $(tail -1 /tmp/ct_vb_validate) q8 $(tail -1 /tmp/ct_vb_q8) q8_verified $(tail -1 /tmp/ct_vb_q8v) load $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 psql -X -c "SELECT status, count(*) FROM keys, cloudtrail_fdw.validate('logs', '2024-02-01', '2024-04-01', k) GROUP BY 1 ORDER BY 1"
+# memory: the backend's peak RSS (VmHWM) after validating 1, 3 and 10 days, each in a new session
+# (serial: max_parallel_maintenance_workers = 0, so the leader does all of the work)
+for days in 1 3 10; do
+  psql -X -At -c "SET max_parallel_maintenance_workers = 0" \
+    -c "SELECT count(*) FROM keys, cloudtrail_fdw.validate('logs', '2024-03-01', '2024-03-01'::timestamptz + interval '$days days', k)" \
+    -c "SELECT substring(pg_read_file('/proc/self/status') from 'VmHWM:\\s*([0-9]+ kB)')" |
+    tr '\n' ' ' | awk -v d="$days" '{ print "memory: " d " days: " $1 " rows, backend peak RSS " $2 " " $3 }'
+done
 f=$(median < /tmp/ct_vb_floor); v=$(median < /tmp/ct_vb_validate); q=$(median < /tmp/ct_vb_q8); qv=$(median < /tmp/ct_vb_q8v)
 echo "medians of $ROUNDS: floor_1t $f s, validate $v s ($(echo "$v $f" | awk '{ printf "%.2f", $1 / $2 }')x), q8 $q s, q8 verify_hashes $qv s ($(echo "$qv $q" | awk '{ printf "%.2f", $1 / $2 }')x)"

@@ -135,6 +135,7 @@ struct CtScan
 	/* verify_hashes: the file's hash as it is read, and what its digests give */
 	CtHasher   *hasher;
 	bool		verifying;		/* the current file is being hashed */
+	bool		hold_file;		/* its rows wait in pending until its end */
 	uint8		expect[4][CT_DIGEST_SHA_LEN];
 	int			nexpect;
 
@@ -741,6 +742,7 @@ open_next_file(CtScan *scan)
 #endif
 		scan->stats.files++;
 		scan->stream = ct_stream_open(read_fd, &scan->fd, ref->file.gzip, &scan->bufs);
+		scan->hold_file = scan->opts.skip_bad_files;
 		if (scan->hasher && !begin_verify(scan))
 		{
 			MemoryContextSwitchTo(old);
@@ -978,6 +980,22 @@ next_row(CtScan *scan, Datum *values, bool *nulls)
 		old = MemoryContextSwitchTo(scan->reccxt);
 		memset(&err, 0, sizeof(err));
 		r = ct_stream_next(scan->stream, &p, &len, &err);
+
+		/*
+		 * verify_hashes: a file inflated whole is hashed by now, before its
+		 * first row; a file streamed is hashed only at its end, so its rows
+		 * wait until then.
+		 */
+		if (scan->verifying && r == CT_STREAM_RECORD && !scan->hold_file)
+		{
+			if (!ct_stream_is_whole(scan->stream))
+				scan->hold_file = true;
+			else if (!end_verify(scan))
+			{
+				MemoryContextSwitchTo(old);
+				continue;
+			}
+		}
 		if (r == CT_STREAM_RECORD)
 		{
 			scan->recno++;
@@ -1004,7 +1022,7 @@ next_row(CtScan *scan, Datum *values, bool *nulls)
 				continue;
 			}
 			MemoryContextSwitchTo(old);
-			if (scan->pending)
+			if (scan->hold_file)
 			{
 				tuplestore_putvalues(scan->pending, scan->tupdesc, values, nulls);
 				continue;
@@ -1021,7 +1039,7 @@ next_row(CtScan *scan, Datum *values, bool *nulls)
 		if (scan->verifying && !end_verify(scan))
 			continue;
 		close_file(scan);
-		if (scan->pending)
+		if (scan->hold_file)
 			scan->draining = true;
 	}
 }

@@ -1073,6 +1073,13 @@ ct_stream_set_index(CtStream *s, CtRecord *rec)
 	s->index = rec;
 }
 
+/* Has the whole file been inflated (and given to the output function)? */
+bool
+ct_stream_is_whole(const CtStream *s)
+{
+	return s->whole;
+}
+
 /*
  * Sets a function to be given every decompressed byte of the file, before
  * any is split (call it before the first ct_stream_next).

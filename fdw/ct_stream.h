@@ -60,6 +60,7 @@ extern CtStreamResult ct_stream_next(CtStream *s, const char **rec,
 extern void ct_stream_stats(const CtStream *s, CtStreamStats *stats);
 extern void ct_stream_set_index(CtStream *s, CtRecord *rec);
 extern void ct_stream_set_output(CtStream *s, CtOutputFn fn, void *arg);
+extern bool ct_stream_is_whole(const CtStream *s);
 extern bool ct_stream_indexed(const CtStream *s);
 extern void ct_stream_close(CtStream *s);
 

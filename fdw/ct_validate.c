@@ -33,6 +33,7 @@
 #include "miscadmin.h"
 #include "port/atomics.h"
 #include "storage/fd.h"
+#include "common/hashfn.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/hsearch.h"
@@ -103,7 +104,7 @@ typedef struct VDigest
 /* What the digests say of one log file. */
 typedef struct VLog
 {
-	char		rel[MAXPGPATH]; /* hash key */
+	const char *rel;			/* hash key */
 	VDigest    *trusted;		/* the first trusted in-range digest listing it */
 	const char *hash;			/* ... and the hash it gives */
 	VDigest    *untrusted;		/* an in-range digest listing it that is not */
@@ -124,8 +125,11 @@ typedef struct Validation
 	CtTree		tree;			/* the table's event files */
 	CtTree		dtree;			/* its digests */
 	CtOnError	onerr;
+	/* the day being validated (a report is made a day at a time), inclusive */
 	TimestampTz start_time;
 	TimestampTz end_time;
+	HTAB	   *chain_ends;		/* chain -> ChainEnd, of the days before */
+	MemoryContext fncxt;		/* the function's: what lasts from day to day */
 	CtKeySet   *keys;			/* NULL: none given */
 	List	   *digests;		/* VDigest, in path order */
 	HTAB	   *by_object;		/* bucket/object -> VDigest */
@@ -137,11 +141,20 @@ typedef struct Validation
 	int			caprows;
 } Validation;
 
+/* Hash tables are keyed by strings the tables point to (no fixed-size copies). */
 typedef struct ObjectEntry
 {
-	char		key[MAXPGPATH * 2];
+	const char *key;
 	VDigest    *d;
 } ObjectEntry;
+
+/* The latest digest of a chain on the days before: for a restart's detail. */
+typedef struct ChainEnd
+{
+	const char *chain;
+	TimestampTz end;
+	char	   *end_text;
+} ChainEnd;
 
 /* ---- the shared list of log files to hash ---- */
 
@@ -162,6 +175,35 @@ typedef struct VShared
 #define CT_VALIDATE_KEY_SHARED	UINT64CONST(0xC7F0000000000002)
 
 /* ---- small helpers ---- */
+
+static uint32
+string_ptr_hash(const void *key, Size keysize)
+{
+	const char *s = *(const char *const *) key;
+
+	return hash_bytes((const unsigned char *) s, strlen(s));
+}
+
+static int
+string_ptr_cmp(const void *a, const void *b, Size keysize)
+{
+	return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* A hash table keyed by a string pointer, in the current memory context. */
+static HTAB *
+string_table(const char *name, Size entrysize, long nelem)
+{
+	HASHCTL		ctl;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(const char *);
+	ctl.entrysize = entrysize;
+	ctl.hash = string_ptr_hash;
+	ctl.match = string_ptr_cmp;
+	ctl.hcxt = CurrentMemoryContext;
+	return hash_create(name, nelem, &ctl, HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+}
 
 static void
 add_row(Validation *v, const char *file, const char *kind, const char *status, char *detail)
@@ -552,13 +594,11 @@ read_digest(Validation *v, VDigest *d, MemoryContext filecxt)
 static void
 remember_object(Validation *v, VDigest *d)
 {
-	char		key[MAXPGPATH * 2];
+	char	   *key = psprintf("%s/%s", d->bucket, d->object);
 	ObjectEntry *e;
 	bool		found;
 
-	if (snprintf(key, sizeof(key), "%s/%s", d->bucket, d->object) >= (int) sizeof(key))
-		return;
-	e = hash_search(v->by_object, key, HASH_ENTER, &found);
+	e = hash_search(v->by_object, &key, HASH_ENTER, &found);
 	if (!found)
 		e->d = d;
 }
@@ -566,12 +606,11 @@ remember_object(Validation *v, VDigest *d)
 static VDigest *
 find_object(Validation *v, const char *bucket, const char *object)
 {
-	char		key[MAXPGPATH * 2];
+	char	   *key = psprintf("%s/%s", bucket, object);
 	ObjectEntry *e;
 
-	if (snprintf(key, sizeof(key), "%s/%s", bucket, object) >= (int) sizeof(key))
-		return NULL;
-	e = hash_search(v->by_object, key, HASH_FIND, NULL);
+	e = hash_search(v->by_object, &key, HASH_FIND, NULL);
+	pfree(key);
 	return e ? e->d : NULL;
 }
 
@@ -853,12 +892,17 @@ check_signature(Validation *v, VDigest *d)
 	}
 }
 
-/* The latest digest of the same chain that ends before d (for a restart's detail). */
-static VDigest *
-chain_before(Validation *v, const VDigest *d)
+/*
+ * When the latest digest of the same chain that ends before d ended (for a
+ * restart's detail, and how far back an unreadable digest reaches), from the
+ * digests of this day or of the days before; false if none is known.
+ */
+static bool
+chain_before(Validation *v, const VDigest *d, TimestampTz *end, char **end_text)
 {
 	VDigest    *best = NULL;
 	ListCell   *lc;
+	ChainEnd   *ce;
 
 	foreach(lc, v->digests)
 	{
@@ -868,7 +912,50 @@ chain_before(Validation *v, const VDigest *d)
 			(best == NULL || o->end > best->end))
 			best = o;
 	}
-	return best;
+	if (best)
+	{
+		*end = best->end;
+		*end_text = best->end_text ? best->end_text : iso_time(best->end);
+		return true;
+	}
+	ce = hash_search(v->chain_ends, &d->chain, HASH_FIND, NULL);
+	if (ce && ce->end < d->start)
+	{
+		*end = ce->end;
+		*end_text = ce->end_text;
+		return true;
+	}
+	return false;
+}
+
+/* Remembers the latest digest of each chain of the day, for the days after. */
+static void
+remember_chain_ends(Validation *v)
+{
+	ListCell   *lc;
+
+	foreach(lc, v->digests)
+	{
+		VDigest    *d = lfirst(lc);
+		ChainEnd   *ce;
+		bool		found;
+		MemoryContext old;
+
+		if (!d->in_range)
+			continue;
+		old = MemoryContextSwitchTo(v->fncxt);
+		ce = hash_search(v->chain_ends, &d->chain, HASH_FIND, &found);
+		if (ce == NULL || ce->end < d->end)
+		{
+			char	   *chain = pstrdup(d->chain);
+
+			if (ce == NULL)
+				ce = hash_search(v->chain_ends, &chain, HASH_ENTER, &found);
+			ce->end = d->end;
+			ce->end_text = pstrdup(d->end_text ? d->end_text : iso_time(d->end));
+		}
+		MemoryContextSwitchTo(old);
+	}
 }
 
 static void
@@ -894,12 +981,12 @@ judge_digest(Validation *v, VDigest *d)
 	d->trusted = strcmp(d->status, "invalid") != 0;
 	if (d->prev_object == NULL)
 	{
-		VDigest    *before = chain_before(v, d);
+		TimestampTz before;
+		char	   *before_text;
 
-		d->detail = before ?
+		d->detail = chain_before(v, d, &before, &before_text) ?
 			psprintf("%s; it starts a chain: no log files were delivered between %s and %s",
-					 d->detail, before->end_text ? before->end_text : iso_time(before->end),
-					 d->start_text) :
+					 d->detail, before_text, d->start_text) :
 			psprintf("%s; it starts a chain", d->detail);
 	}
 }
@@ -912,7 +999,7 @@ log_entry(Validation *v, const char *rel)
 	VLog	   *l;
 	bool		found;
 
-	l = hash_search(v->logs, rel, HASH_ENTER, &found);
+	l = hash_search(v->logs, &rel, HASH_ENTER, &found);
 	if (!found)
 	{
 		l->trusted = NULL;
@@ -980,9 +1067,10 @@ bad_digest_at(Validation *v, const char *area, TimestampTz t)
 		if (!d->parsed)
 		{
 			/* how far back it reaches: to the end of the one before it */
-			VDigest    *before = chain_before(v, d);
+			char	   *before_text;
 
-			start = before ? before->end : d->end - USECS_PER_HOUR;
+			if (!chain_before(v, d, &start, &before_text))
+				start = d->end - USECS_PER_HOUR;
 		}
 		if (start <= t && t <= d->end)
 			return d;
@@ -1041,7 +1129,7 @@ check_unlisted(Validation *v)
 			CHECK_FOR_INTERRUPTS();
 			if (strlen(rel) >= MAXPGPATH)
 				continue;
-			l = hash_search(v->logs, rel, HASH_FIND, NULL);
+			l = hash_search(v->logs, &rel, HASH_FIND, NULL);
 			if (l)
 				continue;
 			if (any && files[i].delivery >= newest)
@@ -1221,19 +1309,13 @@ digest_location(CtTree *tree, const char **region)
 static HTAB *
 parse_signatures(Jsonb *jb)
 {
-	HASHCTL		ctl;
-	HTAB	   *sigs;
+	HTAB	   *sigs = string_table("cloudtrail_fdw signatures", sizeof(ObjectEntry), 64);
 	char	   *text;
 	CtValue		top,
 				key,
 				val;
 	const char *pos = NULL;
 
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = MAXPGPATH * 2;
-	ctl.entrysize = sizeof(ObjectEntry);
-	ctl.hcxt = CurrentMemoryContext;
-	sigs = hash_create("cloudtrail_fdw signatures", 64, &ctl, HASH_ELEM | CT_HASH_STRINGS | HASH_CONTEXT);
 	if (jb == NULL)
 		return sigs;
 	text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
@@ -1262,7 +1344,7 @@ parse_signatures(Jsonb *jb)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("\"signatures\" must map digest paths to objects with a \"signature\" string"),
 					 errhint("Its values are what \"aws s3api head-object --query Metadata\" prints.")));
-		e = hash_search(sigs, path, HASH_ENTER, NULL);
+		e = hash_search(sigs, &path, HASH_ENTER, NULL);
 		e->d = (VDigest *) sig;	/* the signature, until matched */
 	}
 	return sigs;
@@ -1278,11 +1360,11 @@ row_cmp(const void *a, const void *b)
 	return c != 0 ? c : strcmp(ra->kind, rb->kind);
 }
 
-static void
-emit_rows(Validation *v, FunctionCallInfo fcinfo)
+/* The tuplestore the report goes to, a day at a time. */
+static Tuplestorestate *
+begin_rows(FunctionCallInfo fcinfo, TupleDesc *tupdesc)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	TupleDesc	tupdesc;
 	Tuplestorestate *ts;
 	MemoryContext old;
 
@@ -1291,13 +1373,24 @@ emit_rows(Validation *v, FunctionCallInfo fcinfo)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("validate() must be called where a set can be returned")));
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+	if (get_call_result_type(fcinfo, NULL, tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	tupdesc = CreateTupleDescCopy(tupdesc);
+	*tupdesc = CreateTupleDescCopy(*tupdesc);
 	ts = tuplestore_begin_heap(true, false, work_mem);
 	MemoryContextSwitchTo(old);
-	qsort(v->rows, v->nrows, sizeof(VRow), row_cmp);
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setResult = ts;
+	rsinfo->setDesc = *tupdesc;
+	return ts;
+}
+
+/* The day's rows, in file order, into the report (it spills past work_mem). */
+static void
+flush_rows(Validation *v, Tuplestorestate *ts, TupleDesc tupdesc)
+{
+	if (v->nrows > 0)
+		qsort(v->rows, v->nrows, sizeof(VRow), row_cmp);
 	for (int i = 0; i < v->nrows; i++)
 	{
 		Datum		values[4];
@@ -1312,9 +1405,8 @@ emit_rows(Validation *v, FunctionCallInfo fcinfo)
 			nulls[3] = true;
 		tuplestore_putvalues(ts, tupdesc, values, nulls);
 	}
-	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setResult = ts;
-	rsinfo->setDesc = tupdesc;
+	v->rows = NULL;
+	v->nrows = v->caprows = 0;
 }
 
 static void
@@ -1346,6 +1438,54 @@ open_trees(Validation *v, Oid relid, const char *relname, const char **region, c
 	*dstart = v->dtree.start;
 }
 
+/* Validates the day v->start_time..v->end_time: its rows go to v->rows. */
+static void
+validate_day(Validation *v, const char *region, const char *dstart, HTAB *sigs)
+{
+	ListCell   *lc;
+
+	v->digests = NIL;
+	v->by_object = string_table("cloudtrail_fdw digests", sizeof(ObjectEntry), 256);
+	v->logs = string_table("cloudtrail_fdw log files", sizeof(VLog), 1024);
+	read_digests(v, region);
+	link_chains(v, dstart);
+	add_signed_missing(v, dstart, sigs);
+	foreach(lc, v->digests)
+	{
+		VDigest    *d = lfirst(lc);
+		ObjectEntry *e = hash_search(sigs, &d->rel, HASH_FIND, NULL);
+
+		if (e)
+			d->given_sig = (const char *) e->d;
+	}
+	foreach(lc, v->digests)
+		judge_digest(v, lfirst(lc));
+	foreach(lc, v->digests)
+	{
+		VDigest    *d = lfirst(lc);
+
+		if (d->in_range)
+			add_row(v, d->rel, "digest", d->status, d->detail);
+	}
+	collect_listed(v);
+	{
+		HASH_SEQ_STATUS seq;
+		VLog	   *l;
+
+		/* listed only by digests that are not to be trusted */
+		hash_seq_init(&seq, v->logs);
+		while ((l = hash_seq_search(&seq)) != NULL)
+			if (l->trusted == NULL && l->untrusted)
+				add_row(v, pstrdup(l->rel), "log", "not covered",
+						psprintf("listed only by %s, which is %s", l->untrusted->rel,
+								 strcmp(l->untrusted->status, "not found") == 0 ?
+								 "not in the mirror" : "invalid"));
+	}
+	check_unlisted(v);
+	hash_listed(v);
+	remember_chain_ends(v);
+}
+
 PG_FUNCTION_INFO_V1(cloudtrail_fdw_validate);
 
 Datum
@@ -1357,8 +1497,13 @@ cloudtrail_fdw_validate(PG_FUNCTION_ARGS)
 	const char *region;
 	char	   *dstart;
 	HTAB	   *sigs;
-	HASHCTL		ctl;
-	ListCell   *lc;
+	Tuplestorestate *ts;
+	TupleDesc	tupdesc;
+	TimestampTz start_time;
+	TimestampTz end_time;
+	TimestampTz day_lo;
+	TimestampTz day_hi;
+	MemoryContext daycxt;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		ereport(ERROR,
@@ -1366,9 +1511,9 @@ cloudtrail_fdw_validate(PG_FUNCTION_ARGS)
 				 errmsg("tbl, start_time and end_time must not be null")));
 	memset(&v, 0, sizeof(v));
 	relid = PG_GETARG_OID(0);
-	v.start_time = PG_GETARG_TIMESTAMPTZ(1);
-	v.end_time = PG_GETARG_TIMESTAMPTZ(2);
-	if (TIMESTAMP_NOT_FINITE(v.start_time) || TIMESTAMP_NOT_FINITE(v.end_time))
+	start_time = PG_GETARG_TIMESTAMPTZ(1);
+	end_time = PG_GETARG_TIMESTAMPTZ(2);
+	if (TIMESTAMP_NOT_FINITE(start_time) || TIMESTAMP_NOT_FINITE(end_time))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("start_time and end_time must be finite")));
@@ -1385,56 +1530,31 @@ cloudtrail_fdw_validate(PG_FUNCTION_ARGS)
 	v.hasher = ct_hasher_create(CurrentMemoryContext);
 	open_trees(&v, relid, relname, &region, &dstart);
 
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = MAXPGPATH * 2;
-	ctl.entrysize = sizeof(ObjectEntry);
-	ctl.hcxt = CurrentMemoryContext;
-	v.by_object = hash_create("cloudtrail_fdw digests", 256, &ctl,
-							  HASH_ELEM | CT_HASH_STRINGS | HASH_CONTEXT);
-	ctl.keysize = MAXPGPATH;
-	ctl.entrysize = sizeof(VLog);
-	v.logs = hash_create("cloudtrail_fdw log files", 1024, &ctl,
-						 HASH_ELEM | CT_HASH_STRINGS | HASH_CONTEXT);
+	ts = begin_rows(fcinfo, &tupdesc);
+	v.fncxt = CurrentMemoryContext;
+	v.chain_ends = string_table("cloudtrail_fdw chains", sizeof(ChainEnd), 64);
+	daycxt = AllocSetContextCreate(CurrentMemoryContext, "cloudtrail_fdw validate day",
+								   ALLOCSET_DEFAULT_SIZES);
 
-	if (v.start_time <= v.end_time)
+	/*
+	 * A day of digests (by their end time) at a time, and the event files
+	 * delivered that day: memory is bounded by a day's files, however long
+	 * the range.
+	 */
+	for (day_lo = start_time; day_lo <= end_time; day_lo = day_hi + 1)
 	{
-		read_digests(&v, region);
-		link_chains(&v, dstart);
-		add_signed_missing(&v, dstart, sigs);
-		foreach(lc, v.digests)
-		{
-			VDigest    *d = lfirst(lc);
-			ObjectEntry *e = hash_search(sigs, d->rel, HASH_FIND, NULL);
+		TimestampTz day_start = day_lo - ((day_lo % USECS_PER_DAY) + USECS_PER_DAY) % USECS_PER_DAY;
 
-			if (e)
-				d->given_sig = (const char *) e->d;
-		}
-		foreach(lc, v.digests)
-			judge_digest(&v, lfirst(lc));
-		foreach(lc, v.digests)
-		{
-			VDigest    *d = lfirst(lc);
-
-			if (d->in_range)
-				add_row(&v, d->rel, "digest", d->status, d->detail);
-		}
-		collect_listed(&v);
-		{
-			HASH_SEQ_STATUS seq;
-			VLog	   *l;
-
-			/* listed only by digests that are not to be trusted */
-			hash_seq_init(&seq, v.logs);
-			while ((l = hash_seq_search(&seq)) != NULL)
-				if (l->trusted == NULL && l->untrusted)
-					add_row(&v, pstrdup(l->rel), "log", "not covered",
-							psprintf("listed only by %s, which is %s", l->untrusted->rel,
-									 strcmp(l->untrusted->status, "not found") == 0 ?
-									 "not in the mirror" : "invalid"));
-		}
-		check_unlisted(&v);
-		hash_listed(&v);
+		CHECK_FOR_INTERRUPTS();
+		day_hi = Min(end_time, day_start + USECS_PER_DAY - 1);
+		MemoryContextReset(daycxt);
+		MemoryContextSwitchTo(daycxt);
+		v.start_time = day_lo;
+		v.end_time = day_hi;
+		validate_day(&v, region, dstart, sigs);
+		flush_rows(&v, ts, tupdesc);
+		MemoryContextSwitchTo(v.fncxt);
 	}
-	emit_rows(&v, fcinfo);
+	MemoryContextDelete(daycxt);
 	return (Datum) 0;
 }

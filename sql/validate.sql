@@ -89,6 +89,12 @@ CREATE FOREIGN TABLE v.day (eventtime timestamptz) SERVER v_clean
   OPTIONS (location 'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/01');
 SELECT r.kind, r.status, count(*) FROM v_args a, cloudtrail_fdw.validate('v.org', '2024-05-01', '2024-05-01 10:30+00', a.keys, a.sigs) r
  GROUP BY 1, 2 ORDER BY 1, 2;
+-- across midnight, a day at a time: the digest of 2024-04-30 23:00 is
+-- vouched for by the next day's first one, which lists a file of the day
+-- before; the chain starts at 22:00
+SELECT r.file, r.kind, r.status, r.detail FROM v_args a,
+       cloudtrail_fdw.validate('v.org', '2024-04-30 21:00+00', '2024-05-01 10:30+00', a.keys, a.sigs) r
+ ORDER BY r.file, r.kind;
 SELECT r.kind, r.status, count(*) FROM v_args a, cloudtrail_fdw.validate('v.day', '2024-05-01', '2024-05-01 10:30+00', a.keys, a.sigs) r
  GROUP BY 1, 2 ORDER BY 1, 2;
 

@@ -11,7 +11,8 @@ Writes OUTDIR/validation/ (deleted first):
                     written "\\/", contiguous hourly digests, an hour with an empty logFiles,
                     a chain restart (logging stopped 06:00, started again 07:20), a key rotation
                     (digests ending after 04:00 signed with the second key), an organization
-                    trail in another region signed with a third key, and a log file delivered
+                    trail in another region signed with a third key whose chain starts at 22:00
+                    the day before (across midnight), and a log file delivered
                     after the newest digest (its digest has not arrived: not reported)
   modified_log/ deleted_log/ extra_log/ deleted_digest/ modified_digest/ trailing_data/
   bad_input/        copies of clean/, each with one kind of tampering (bad_input: a digest that
@@ -153,9 +154,10 @@ def build_clean(root, keys):
         times = [DAY0 + h * 3600 + m * 60 for m in ((25, 45) if h == 7 else (5, 25, 45))]
         chain2.append((h, prev_end, end, times))
         prev_end = end
+    # the organization trail from 22:00 the day before: a chain across midnight
     chain3 = []
-    prev_end = DAY0
-    for h in range(3):
+    prev_end = DAY0 - 2 * 3600
+    for h in range(-2, 3):
         end = hour_end(h, 2)
         chain3.append((h, prev_end, end, [DAY0 + h * 3600 + 10 * 60]))
         prev_end = end
@@ -203,8 +205,11 @@ def build_clean(root, keys):
 
 
 def clean_expected(digests):
+    """The verdicts of the range the test asks for: digests ending from 2024-05-01 00:00."""
     exp = {}
     for d in digests:
+        if d['obj']['digestEndTime'] < '2024-05-01T00:00:00Z':
+            continue
         exp[d['rel']] = ('digest', 'valid')
         for l in d['logs']:
             exp[l] = ('log', 'valid')
