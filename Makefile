@@ -21,7 +21,8 @@ OBJS = \
 	fdw/ct_sig.o \
 	fdw/ct_stream.o \
 	fdw/ct_tree.o \
-	fdw/ct_validate.o
+	fdw/ct_validate.o \
+	fdw/ct_verified.o
 PGFILEDESC = "cloudtrail_fdw - foreign-data wrapper for AWS CloudTrail log mirrors"
 
 EXTENSION = cloudtrail_fdw

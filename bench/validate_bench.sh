@@ -6,7 +6,8 @@
 # then in ONE throwaway cluster (run it under pg_virtualenv, with the extension installed)
 # interleaves ROUNDS rounds of: the one-core floor (hash_floor, libdeflate), validate() of the
 # whole mirror (keys given, 2 cores: max_parallel_maintenance_workers = 2), and count(*) (Q8)
-# with verify_hashes off and on.  Prints every time and the medians, and the load average.
+# with verify_hashes off, on with nothing remembered (cold: every file hashed), and on again
+# (warm: the files remembered as verified, ct_verified.c).  Prints every time and the medians, and the load average.
 # Usage: pg_virtualenv -t bench/validate_bench.sh [ROUNDS]
 set -eu
 cd "$(dirname "$0")/.."
@@ -33,22 +34,27 @@ t_sql() {  # seconds of one statement, from psql's \timing
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-: > /tmp/ct_vb_floor; : > /tmp/ct_vb_validate; : > /tmp/ct_vb_q8; : > /tmp/ct_vb_q8v
+: > /tmp/ct_vb_floor; : > /tmp/ct_vb_validate; : > /tmp/ct_vb_q8; : > /tmp/ct_vb_q8v; : > /tmp/ct_vb_q8c
+PGDATA_DIR=$(psql -X -At -c 'SHOW data_directory')
 for r in $(seq "$ROUNDS"); do
   bench/hash_floor < /tmp/ct_validate_files | sed 's/.*"seconds":\([0-9.]*\).*/\1/' >> /tmp/ct_vb_floor
   t_sql "SELECT status, count(*) FROM keys, cloudtrail_fdw.validate('logs', '2024-02-01', '2024-04-01', k) GROUP BY 1" >> /tmp/ct_vb_validate
   t_sql "SELECT count(*) FROM logs" >> /tmp/ct_vb_q8
+  # cold: nothing remembered (ct_verified.c), every file hashed; then warm
+  rm -f "$PGDATA_DIR"/pg_cloudtrail_fdw/*.verified
+  t_sql "SELECT count(*) FROM logs_verified" >> /tmp/ct_vb_q8c
   t_sql "SELECT count(*) FROM logs_verified" >> /tmp/ct_vb_q8v
-  echo "round $r: floor $(tail -1 /tmp/ct_vb_floor) validate $(tail -1 /tmp/ct_vb_validate) q8 $(tail -1 /tmp/ct_vb_q8) q8_verified $(tail -1 /tmp/ct_vb_q8v) load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "round $r: floor $(tail -1 /tmp/ct_vb_floor) validate $(tail -1 /tmp/ct_vb_validate) q8 $(tail -1 /tmp/ct_vb_q8) q8_verified_cold $(tail -1 /tmp/ct_vb_q8c) q8_verified_warm $(tail -1 /tmp/ct_vb_q8v) load $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 psql -X -c "SELECT status, count(*) FROM keys, cloudtrail_fdw.validate('logs', '2024-02-01', '2024-04-01', k) GROUP BY 1 ORDER BY 1"
 # memory: the backend's peak RSS (VmHWM) after validating 1, 3 and 10 days, each in a new session
 # (serial: max_parallel_maintenance_workers = 0, so the leader does all of the work)
 for days in 1 3 10; do
-  psql -X -At -c "SET max_parallel_maintenance_workers = 0" \
+  PGOPTIONS='-c max_parallel_maintenance_workers=0' psql -X -At \
     -c "SELECT count(*) FROM keys, cloudtrail_fdw.validate('logs', '2024-03-01', '2024-03-01'::timestamptz + interval '$days days', k)" \
     -c "SELECT substring(pg_read_file('/proc/self/status') from 'VmHWM:\\s*([0-9]+ kB)')" |
     tr '\n' ' ' | awk -v d="$days" '{ print "memory: " d " days: " $1 " rows, backend peak RSS " $2 " " $3 }'
 done
-f=$(median < /tmp/ct_vb_floor); v=$(median < /tmp/ct_vb_validate); q=$(median < /tmp/ct_vb_q8); qv=$(median < /tmp/ct_vb_q8v)
-echo "medians of $ROUNDS: floor_1t $f s, validate $v s ($(echo "$v $f" | awk '{ printf "%.2f", $1 / $2 }')x), q8 $q s, q8 verify_hashes $qv s ($(echo "$qv $q" | awk '{ printf "%.2f", $1 / $2 }')x)"
+f=$(median < /tmp/ct_vb_floor); v=$(median < /tmp/ct_vb_validate); q=$(median < /tmp/ct_vb_q8)
+qc=$(median < /tmp/ct_vb_q8c); qv=$(median < /tmp/ct_vb_q8v)
+echo "medians of $ROUNDS: floor_1t $f s, validate $v s ($(echo "$v $f" | awk '{ printf "%.2f", $1 / $2 }')x), q8 $q s, q8 verify_hashes cold $qc s ($(echo "$qc $q" | awk '{ printf "%.2f", $1 / $2 }')x), warm $qv s ($(echo "$qv $q" | awk '{ printf "%.2f", $1 / $2 }')x)"

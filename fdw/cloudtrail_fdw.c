@@ -852,6 +852,8 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		if (opts.verify_hashes)
 		{
 			ExplainPropertyInteger("Files Verified", NULL, stats->files_verified, es);
+			ExplainPropertyInteger("Files Verified Before", NULL,
+								   stats->files_verified_before, es);
 			ExplainPropertyInteger("Files Newer Than Their Digests", NULL,
 								   stats->files_unverified, es);
 		}

@@ -341,6 +341,7 @@ typedef struct CtScanStats
 	int64		files_unindexed;	/* files read that the index did not describe */
 	int64		files_index_stale;	/* ... whose entry was out of date */
 	int64		files_verified; /* verify_hashes: files whose hash matched */
+	int64		files_verified_before;	/* ... as remembered from an earlier scan */
 	int64		files_unverified;	/* ... newer than every digest: read as they are */
 } CtScanStats;
 

@@ -38,6 +38,7 @@
 #include "ct_compat.h"
 #include "ct_hash.h"
 #include "ct_stream.h"
+#include "ct_verified.h"
 
 typedef struct CtColumn
 {
@@ -134,6 +135,8 @@ struct CtScan
 
 	/* verify_hashes: the file's hash as it is read, and what its digests give */
 	CtHasher   *hasher;
+	CtVerified *verified;		/* the files hashed before (ct_verified.c) */
+	struct stat verify_st;		/* the identity of the file being hashed */
 	bool		verifying;		/* the current file is being hashed */
 	bool		hold_file;		/* its rows wait in pending until its end */
 	uint8		expect[4][CT_DIGEST_SHA_LEN];
@@ -281,7 +284,10 @@ ct_scan_begin(Relation rel, TupleDesc scandesc, bool all_columns,
 
 	ct_tree_open(&scan->tree, &scan->opts, &scan->onerr);
 	if (scan->opts.verify_hashes)
+	{
 		scan->hasher = ct_hasher_create(cxt);
+		scan->verified = ct_verified_open(scan->tree.root, scan->tree.log_type);
+	}
 	MemoryContextSwitchTo(old);
 	ct_scan_set_prune(scan, prune);
 	return scan;
@@ -558,6 +564,24 @@ begin_verify(CtScan *scan)
 					  "It was delivered before the newest digest of its region.");
 		return false;
 	}
+	/* a file hashed before, unchanged since: what it hashed to */
+	if (fstat(scan->fd, &scan->verify_st) == 0)
+	{
+		uint8		sha[CT_SHA256_LEN];
+
+		if (ct_verified_lookup(scan->verified, scan->file_rel, &scan->verify_st, sha))
+		{
+			for (int i = 0; i < scan->nexpect; i++)
+				if (memcmp(sha, scan->expect[i], CT_SHA256_LEN) == 0)
+				{
+					scan->stats.files_verified++;
+					scan->stats.files_verified_before++;
+					return true;
+				}
+		}
+	}
+	else
+		memset(&scan->verify_st, 0, sizeof(scan->verify_st));
 	ct_hasher_begin(scan->hasher);
 	ct_stream_set_output(scan->stream, hash_output, scan->hasher);
 	scan->verifying = true;
@@ -586,6 +610,8 @@ end_verify(CtScan *scan)
 		if (memcmp(sha, scan->expect[i], CT_SHA256_LEN) == 0)
 		{
 			scan->stats.files_verified++;
+			if (scan->verify_st.st_ino != 0)
+				ct_verified_add(scan->verified, scan->file_rel, &scan->verify_st, sha);
 			return true;
 		}
 	ct_hex_encode(sha, CT_SHA256_LEN, hex);

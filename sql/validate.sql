@@ -206,6 +206,20 @@ RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
 
+-- a file verified once is not hashed again while it is as it was (its inode,
+-- size, modification and change times); the same bytes written again give
+-- it a new change time, and other bytes are found out
+SELECT explain_lines('SELECT count(*) FROM v.clean_verified', 'Files Verified');
+\set logdir :vroot/clean/AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/01
+\set f1 :logdir/111122223333_CloudTrail_us-east-1_20240501T0005Z_D2DB782F3D3682D3.json.gz
+\set f2 :logdir/111122223333_CloudTrail_us-east-1_20240501T0025Z_9BC2F5B033A62ECF.json.gz
+SELECT lo_from_bytea(0, pg_read_binary_file(:'f1')) AS same, lo_from_bytea(0, pg_read_binary_file(:'f2')) AS other \gset
+SELECT lo_export(:same, :'f1') AS rewritten;
+SELECT explain_lines('SELECT count(*) FROM v.clean_verified', 'Files Verified');
+SELECT lo_export(:other, :'f1') AS replaced;
+SELECT count(*) FROM v.clean_verified;
+SELECT lo_unlink(:same) + lo_unlink(:other) AS unlinked;
+
 DROP SCHEMA v CASCADE;
 DROP TABLE v_args;
 DO $$
