@@ -46,8 +46,8 @@
 #define CT_DIGEST_MAX_OUT	((size_t) 256 * 1024 * 1024)
 
 /*
- * The cache starts over when it holds more than this: about 100 bytes a log
- * file, so some 300 000 files.
+ * The cache starts over when it holds more than this: about 140 bytes a log
+ * file (its name, two times and its hash), so some 230 000 files.
  */
 #define CT_DIGEST_CACHE_MAX ((Size) 32 * 1024 * 1024)
 
