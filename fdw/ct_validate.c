@@ -582,7 +582,7 @@ read_digest(Validation *v, VDigest *d, MemoryContext filecxt)
 		else
 			memcpy(d->sha, hr.sha, CT_SHA256_LEN);
 	}
-	/* what is kept goes to the function's context; the file's bytes do not */
+	/* what is kept goes to the day's context; the file's bytes do not */
 	MemoryContextSwitchTo(old);
 	if (json && parse_digest(v, d, json, jsonlen, &reason, &misplaced))
 		d->parsed = true;
