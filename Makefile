@@ -6,6 +6,7 @@ OBJS = \
 	fdw/ct_analyze.o \
 	fdw/ct_convert.o \
 	fdw/ct_digest.o \
+	fdw/ct_hash.o \
 	fdw/ct_index.o \
 	fdw/ct_jsonb.o \
 	fdw/ct_json.o \
@@ -17,14 +18,19 @@ OBJS = \
 	fdw/ct_refresh.o \
 	fdw/ct_rawcheck.o \
 	fdw/ct_scan.o \
+	fdw/ct_sig.o \
 	fdw/ct_stream.o \
-	fdw/ct_tree.o
+	fdw/ct_tree.o \
+	fdw/ct_validate.o \
+	fdw/ct_verified.o
 PGFILEDESC = "cloudtrail_fdw - foreign-data wrapper for AWS CloudTrail log mirrors"
 
 EXTENSION = cloudtrail_fdw
-DATA = cloudtrail_fdw--1.0.sql cloudtrail_fdw--1.0--1.1.sql
+DATA = cloudtrail_fdw--1.0.sql cloudtrail_fdw--1.0--1.1.sql cloudtrail_fdw--1.1--1.2.sql
 
-SHLIB_LINK = -lz -ldeflate
+# libcrypto (libssl-dev): SHA-256, MD5 and RSA for validate() and
+# verify_hashes (README, Dependencies); never crypto of our own.
+SHLIB_LINK = -lz -ldeflate -lcrypto
 PG_CPPFLAGS = -I$(srcdir)/fdw
 
 # Hyperscan (libhyperscan-dev, or Vectorscan's libvectorscan-dev): the
@@ -39,7 +45,7 @@ PG_CPPFLAGS += $(CT_HS_CFLAGS)
 SHLIB_LINK += $(CT_HS_LIBS)
 endif
 
-REGRESS = upgrade setup options layout columns types input_errors seed pushdown rawcheck fields sorted parallel resources on_error realdata privileges faults vanish encoding digests analyze index
+REGRESS = upgrade setup options layout columns types input_errors seed pushdown rawcheck fields sorted parallel resources on_error realdata privileges faults vanish encoding digests analyze index validate
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 ISOLATION = index_concurrency
 # TAP tests (t/*.pl) make clusters of their own, which initdb refuses to do
@@ -62,6 +68,7 @@ fixtures:
 	python3 $(srcdir)/tools/gen_fixtures.py $(CT_FIXTURES)
 	python3 $(srcdir)/tools/gen_faults.py $(CT_FIXTURES)/faults
 	python3 $(srcdir)/test/gen_rawcheck_fixtures.py $(CT_FIXTURES)
+	python3 $(srcdir)/tools/gen_validation_fixtures.py $(CT_FIXTURES)
 
 # PGXS tracks header dependencies only with --enable-depend: every object
 # depends on every header here (they are few), so a struct change rebuilds all.

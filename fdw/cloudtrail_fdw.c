@@ -856,6 +856,14 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 			ExplainPropertyInteger("Rows Held at Most", NULL, stats->rows_held_max, es);
 		if (stats->bad_files > 0 || es->format != EXPLAIN_FORMAT_TEXT)
 			ExplainPropertyInteger("Bad Files Skipped", NULL, stats->bad_files, es);
+		if (opts.verify_hashes)
+		{
+			ExplainPropertyInteger("Files Verified", NULL, stats->files_verified, es);
+			ExplainPropertyInteger("Files Verified Before", NULL,
+								   stats->files_verified_before, es);
+			ExplainPropertyInteger("Files Newer Than Their Digests", NULL,
+								   stats->files_unverified, es);
+		}
 		if (stats->files_digest_skipped > 0 || es->format != EXPLAIN_FORMAT_TEXT)
 			ExplainPropertyInteger("Files Skipped by Digests at Run Time", NULL,
 								   stats->files_digest_skipped, es);

@@ -275,6 +275,18 @@ extern int	ct_file_cmp_newest_first(TimestampTz da, const char *dira, const char
 
 /* ---- ct_digest.c: event times of log files from CloudTrail-Digest files ---- */
 extern uint64 ct_digest_generation(void);
+extern bool ct_digest_is_name(const char *name);
+
+#define CT_DIGEST_SHA_LEN	32
+typedef enum CtDigestListing
+{
+	CT_DIGEST_LISTED,			/* a digest gives its hash */
+	CT_DIGEST_UNLISTED,			/* none does, and one should */
+	CT_DIGEST_NEWEST			/* none does: it may be in the newest hour */
+} CtDigestListing;
+extern CtDigestListing ct_digest_hashes(CtTree *tree, const char *partdir, const char *name,
+										TimestampTz delivery, uint8 (*sha)[CT_DIGEST_SHA_LEN],
+										int max, int *nsha);
 extern bool ct_digest_times(CtTree *tree, const char *partdir, const char *name,
 							TimestampTz delivery, TimestampTz *oldest,
 							TimestampTz *newest);
@@ -341,6 +353,9 @@ typedef struct CtScanStats
 	int64		files_index_skipped;	/* ... by the index */
 	int64		files_unindexed;	/* files read that the index did not describe */
 	int64		files_index_stale;	/* ... whose entry was out of date */
+	int64		files_verified; /* verify_hashes: files whose hash matched */
+	int64		files_verified_before;	/* ... as remembered from an earlier scan */
+	int64		files_unverified;	/* ... newer than every digest: read as they are */
 } CtScanStats;
 
 /* every CtScanStats field is an int64 counter: the parallel code sums them */

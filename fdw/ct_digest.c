@@ -38,6 +38,7 @@
 
 #include "cloudtrail_fdw.h"
 #include "ct_compat.h"
+#include "ct_hash.h"
 
 
 /* A digest larger than this is not an hourly digest: it is ignored. */
@@ -45,16 +46,19 @@
 #define CT_DIGEST_MAX_OUT	((size_t) 256 * 1024 * 1024)
 
 /*
- * The cache starts over when it holds more than this: about 100 bytes a log
- * file, so some 300 000 files.
+ * The cache starts over when it holds more than this: about 140 bytes a log
+ * file (its name, two times and its hash), so some 230 000 files.
  */
 #define CT_DIGEST_CACHE_MAX ((Size) 32 * 1024 * 1024)
 
 typedef struct DigestEntry
 {
 	const char *name;			/* log file name, without its folder */
+	bool		has_times;		/* oldest and newest are known */
+	bool		has_sha;		/* sha is its hashValue */
 	TimestampTz oldest;
 	TimestampTz newest;
+	uint8		sha[CT_DIGEST_SHA_LEN];
 } DigestEntry;
 
 typedef struct DigestFolder
@@ -67,6 +71,7 @@ typedef struct DigestFolder
 	uint64		checked;		/* the scan generation that last stat()ed it */
 	DigestEntry *entries;		/* sorted by name */
 	int			nentries;
+	TimestampTz newest_end;		/* the latest digestEndTime, or DT_NOBEGIN */
 	int			nbad;			/* digests that could not be read */
 	char	   *bad;			/* the first of them by name, or NULL */
 	char	   *bad_reason;
@@ -104,8 +109,8 @@ cache_reset(void)
 }
 
 /* ACCOUNT_CloudTrail-Digest_..._YYYYMMDDTHHmmssZ[_backfill].json.gz */
-static bool
-is_digest_name(const char *name)
+bool
+ct_digest_is_name(const char *name)
 {
 	size_t		len = strlen(name);
 
@@ -227,20 +232,35 @@ time_member(const CtValue *obj, const char *key, CtConverter *conv, TimestampTz 
 	return true;
 }
 
+/* A "hashValue" of 64 hex digits, as bytes. */
+static bool
+hash_member(const CtValue *obj, uint8 *sha)
+{
+	CtValue		v;
+	size_t		n;
+
+	if (!ct_json_object_get(obj, "hashValue", 9, &v) || v.type != CT_JSON_STRING ||
+		v.escaped || v.len != 2 * CT_DIGEST_SHA_LEN + 2)
+		return false;
+	return ct_hex_decode(v.p + 1, 2 * CT_DIGEST_SHA_LEN, sha, CT_DIGEST_SHA_LEN, &n) &&
+		n == CT_DIGEST_SHA_LEN;
+}
+
 /*
  * Adds the log files one digest lists to *entries.  Entries without both
  * times are left out (their files are read).  false with *reason if the
  * digest is not a CloudTrail digest.
  */
 static bool
-parse_digest(const char *json, size_t len, List **entries, const char **reason)
+parse_digest(const char *json, size_t len, List **entries, TimestampTz *end,
+			 const char **reason)
 {
 	CtRecord	rec;
 	CtError		err;
 	CtValue		files;
 	CtConverter conv;
 	const char *p;
-	const char *end;
+	const char *last;
 
 	memset(&rec, 0, sizeof(rec));
 	memset(&err, 0, sizeof(err));
@@ -256,11 +276,20 @@ parse_digest(const char *json, size_t len, List **entries, const char **reason)
 		return false;
 	}
 	ct_converter_init(&conv, TIMESTAMPTZOID, -1);
-	end = files.p + files.len - 1;	/* the closing ']' */
-	p = ct_json_skip_ws(files.p + 1, end);
-	while (p < end)
 	{
-		CtValue		f = ct_json_value_at(p, end);
+		CtValue		e;
+		Datum		d;
+
+		memset(&err, 0, sizeof(err));
+		if (ct_json_record_get(&rec, "digestEndTime", 13, false, &e) &&
+			e.type == CT_JSON_STRING && ct_convert_value(&conv, &e, &d, &err))
+			*end = Max(*end, DatumGetTimestampTz(d));
+	}
+	last = files.p + files.len - 1;	/* the closing ']' */
+	p = ct_json_skip_ws(files.p + 1, last);
+	while (p < last)
+	{
+		CtValue		f = ct_json_value_at(p, last);
 		CtValue		key;
 		DigestEntry *e;
 
@@ -275,7 +304,7 @@ parse_digest(const char *json, size_t len, List **entries, const char **reason)
 
 			name[n] = '\0';
 			slash = strrchr(name, '/');
-			e = palloc(sizeof(DigestEntry));
+			e = palloc0(sizeof(DigestEntry));
 			e->name = slash ? slash + 1 : name;
 			if (!has_nul && e->name[0] != '\0' &&
 				time_member(&f, "oldestEventTime", &conv, &e->oldest) &&
@@ -285,12 +314,15 @@ parse_digest(const char *json, size_t len, List **entries, const char **reason)
 				/* whole seconds, as eventTime is written: to the end of newest's */
 				if (e->newest % USECS_PER_SEC == 0)
 					e->newest += USECS_PER_SEC - 1;
-				*entries = lappend(*entries, e);
+				e->has_times = true;
 			}
+			e->has_sha = hash_member(&f, e->sha);
+			if (!has_nul && e->name[0] != '\0' && (e->has_times || e->has_sha))
+				*entries = lappend(*entries, e);
 		}
-		p = ct_json_skip_ws(f.p + f.len, end);
-		if (p < end && *p == ',')
-			p = ct_json_skip_ws(p + 1, end);
+		p = ct_json_skip_ws(f.p + f.len, last);
+		if (p < last && *p == ',')
+			p = ct_json_skip_ws(p + 1, last);
 	}
 	return true;
 }
@@ -327,12 +359,12 @@ load_folder(DigestFolder *folder)
 
 		CHECK_FOR_INTERRUPTS();
 		/* links are not followed (nothing outside the root is read) */
-		if (!is_digest_name(de->d_name) || de->d_type == DT_LNK)
+		if (!ct_digest_is_name(de->d_name) || de->d_type == DT_LNK)
 			continue;
 		path = psprintf("%s/%s", folder->path, de->d_name);
 		gz = read_small_file(path, &gzlen, &reason);
 		json = gz ? gunzip(gz, gzlen, &jsonlen, &reason) : NULL;
-		if (json == NULL || !parse_digest(json, jsonlen, &entries, &reason))
+		if (json == NULL || !parse_digest(json, jsonlen, &entries, &folder->newest_end, &reason))
 		{
 			/* the first by name is reported, whatever the order of readdir() */
 			folder->nbad++;
@@ -357,9 +389,8 @@ load_folder(DigestFolder *folder)
 		size_t		len = strlen(e->name) + 1;
 
 		memcpy(names, e->name, len);
+		folder->entries[folder->nentries] = *e;
 		folder->entries[folder->nentries].name = names;
-		folder->entries[folder->nentries].oldest = e->oldest;
-		folder->entries[folder->nentries].newest = e->newest;
 		folder->nentries++;
 		names += len;
 	}
@@ -411,6 +442,7 @@ get_folder(CtTree *tree, const char *rel)
 		folder->entries = NULL;
 		folder->nentries = 0;
 		folder->nbad = 0;
+		folder->newest_end = DT_NOBEGIN;
 		folder->bad = NULL;
 		folder->warned = false;
 		if (exists)
@@ -507,10 +539,60 @@ ct_digest_times(CtTree *tree, const char *partdir, const char *name,
 			e--;
 		for (; e < folder->entries + folder->nentries && strcmp(e->name, name) == 0; e++)
 		{
+			if (!e->has_times)
+				continue;
 			*oldest = listed ? Min(*oldest, e->oldest) : e->oldest;
 			*newest = listed ? Max(*newest, e->newest) : e->newest;
 			listed = true;
 		}
 	}
 	return listed;
+}
+
+/*
+ * verify_hashes: the SHA-256 values the digests give for the log file name,
+ * delivered at delivery into partdir (up to max of them, in *sha; a file
+ * listed twice, by a backfill digest too, may match either).  When no digest
+ * lists it, whether it may be in the newest hour of the mirror, whose digest
+ * has not arrived: delivered no earlier than the latest digest of the day
+ * before, its own and the next.
+ */
+CtDigestListing
+ct_digest_hashes(CtTree *tree, const char *partdir, const char *name,
+				 TimestampTz delivery, uint8 (*sha)[CT_DIGEST_SHA_LEN], int max, int *nsha)
+{
+	DateADT		day = (DateADT) (delivery / USECS_PER_DAY);
+	TimestampTz newest_end = DT_NOBEGIN;
+
+	*nsha = 0;
+	for (int i = -1; i < 2; i++)
+	{
+		char	   *rel = digest_dir(partdir, day + i);
+		DigestFolder *folder;
+		DigestEntry key;
+		DigestEntry *e;
+
+		if (rel == NULL)
+			return CT_DIGEST_UNLISTED;
+		folder = get_folder(tree, rel);
+		pfree(rel);
+		if (folder == NULL)
+			continue;
+		newest_end = Max(newest_end, folder->newest_end);
+		if (i < 0 || folder->nentries == 0)
+			continue;
+		key.name = name;
+		e = bsearch(&key, folder->entries, folder->nentries, sizeof(DigestEntry), entry_cmp);
+		if (e == NULL)
+			continue;
+		while (e > folder->entries && strcmp(e[-1].name, name) == 0)
+			e--;
+		for (; e < folder->entries + folder->nentries && strcmp(e->name, name) == 0; e++)
+			if (e->has_sha && *nsha < max)
+				memcpy(sha[(*nsha)++], e->sha, CT_DIGEST_SHA_LEN);
+	}
+	if (*nsha > 0)
+		return CT_DIGEST_LISTED;
+	return newest_end != DT_NOBEGIN && delivery >= newest_end ? CT_DIGEST_NEWEST :
+		CT_DIGEST_UNLISTED;
 }

@@ -825,3 +825,59 @@ ct_json_string_decode(const CtValue *str, char *out, bool *has_nul)
 	}
 	return o - out;
 }
+
+/*
+ * Steps through the elements of a validated array, or the members of a
+ * validated object (then *key is set too, if key is not NULL).  *pos is NULL
+ * before the first call.  false when there are no more.
+ */
+bool
+ct_json_next(const CtValue *container, const char **pos, CtValue *key, CtValue *val)
+{
+	const char *end = container->p + container->len - 1;	/* the closing bracket */
+	const char *p = *pos ? *pos : container->p + 1;
+
+	if (container->type != CT_JSON_ARRAY && container->type != CT_JSON_OBJECT)
+		return false;
+	p = ct_json_skip_ws(p, end);
+	if (p < end && *p == ',')
+		p = ct_json_skip_ws(p + 1, end);
+	if (p >= end)
+		return false;
+	if (container->type == CT_JSON_OBJECT)
+	{
+		CtValue		k = ct_json_value_at(p, end);
+
+		if (key)
+			*key = k;
+		p = ct_json_skip_ws(p + k.len, end);
+		p = ct_json_skip_ws(p + 1, end);	/* the ':' */
+	}
+	*val = ct_json_value_at(p, end);
+	*pos = val->p + val->len;
+	return true;
+}
+
+/*
+ * A string value decoded into a new NUL-terminated string; NULL if it is not
+ * a string, or holds \u0000 (which no C string can).
+ */
+char *
+ct_json_cstring(const CtValue *v)
+{
+	char	   *out;
+	bool		has_nul;
+	size_t		n;
+
+	if (v->type != CT_JSON_STRING)
+		return NULL;
+	out = ct_alloc(v->len + 1);
+	n = ct_json_string_decode(v, out, &has_nul);
+	if (has_nul)
+	{
+		ct_free(out);
+		return NULL;
+	}
+	out[n] = '\0';
+	return out;
+}

@@ -72,5 +72,8 @@ extern size_t ct_json_string_decode(const CtValue *str, char *out,
 extern const char *ct_json_skip(const char *p, const char *end);
 extern const char *ct_json_skip_ws(const char *p, const char *end);
 extern CtValue ct_json_value_at(const char *p, const char *end);
+extern bool ct_json_next(const CtValue *container, const char **pos,
+						 CtValue *key, CtValue *val);
+extern char *ct_json_cstring(const CtValue *v);
 
 #endif							/* CT_JSON_H */

@@ -23,6 +23,7 @@
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/pg_authid.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_foreign_server.h"
 #include "catalog/pg_foreign_table.h"
 #include "catalog/pg_user_mapping.h"
@@ -58,6 +59,7 @@ static const CtOptionDef valid_options[] = {
 	{"on_error", ForeignTableRelationId},
 	{"use_digests", ForeignTableRelationId},
 	{"index_check", ForeignTableRelationId},
+	{"verify_hashes", ForeignTableRelationId},
 	{"field", AttributeRelationId},
 	{NULL, InvalidOid}
 };
@@ -333,7 +335,8 @@ cloudtrail_fdw_validator(PG_FUNCTION_ARGS)
 		}
 		else if (strcmp(def->defname, "max_delivery_delay") == 0)
 			(void) ct_parse_delay(value);
-		else if (strcmp(def->defname, "use_digests") == 0)
+		else if (strcmp(def->defname, "use_digests") == 0 ||
+				 strcmp(def->defname, "verify_hashes") == 0)
 			(void) defGetBoolean(def);
 		else if (strcmp(def->defname, "index_check") == 0)
 			check_choice("index_check", value, "files", "folders");
@@ -393,6 +396,8 @@ ct_get_options(Oid foreigntableid, CtOptions *opts)
 			opts->delay_text = defGetString(def);
 		else if (strcmp(def->defname, "use_digests") == 0)
 			opts->use_digests = defGetBoolean(def);
+		else if (strcmp(def->defname, "verify_hashes") == 0)
+			opts->verify_hashes = defGetBoolean(def);
 		else if (strcmp(def->defname, "index_check") == 0)
 			opts->index_check_files = strcmp(defGetString(def), "files") == 0;
 	}
@@ -512,4 +517,43 @@ ct_column_map_is_eventtime(const CtColumnMap *map)
 	return map->kind == CT_COL_FIELD && map->npath == 1 &&
 		(map->first_ci ? pg_strcasecmp(map->path[0], "eventTime") == 0
 		 : strcmp(map->path[0], "eventTime") == 0);
+}
+
+/* Is relid a foreign table of a cloudtrail_fdw wrapper (by its handler's code)? */
+static bool
+is_cloudtrail_table(Oid relid)
+{
+	ForeignDataWrapper *fdw;
+	FmgrInfo	fi;
+
+	if (get_rel_relkind(relid) != RELKIND_FOREIGN_TABLE)
+		return false;
+	fdw = GetForeignDataWrapper(GetForeignServer(GetForeignTable(relid)->serverid)->fdwid);
+	if (!OidIsValid(fdw->fdwhandler))
+		return false;
+	fmgr_info(fdw->fdwhandler, &fi);
+	return fi.fn_addr == cloudtrail_fdw_handler;
+}
+
+/*
+ * The checks the functions of the extension (refresh_index, index_info,
+ * validate) make of their table argument: a cloudtrail_fdw table the user
+ * may SELECT from; detail says why SELECT is needed.  Returns its name.
+ */
+char *
+ct_check_table(Oid relid, const char *detail)
+{
+	char	   *relname = get_rel_name(relid);
+
+	if (relname == NULL || !is_cloudtrail_table(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a cloudtrail_fdw foreign table",
+						relname ? relname : "?")));
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for foreign table %s", relname),
+				 errdetail_internal("%s", detail)));
+	return relname;
 }

@@ -30,6 +30,7 @@ typedef struct CtOptions
 	bool		index_check_files;	/* index_check 'files': stat() a file before
 									 * the index skips it; 'folders': trust an
 									 * unchanged folder */
+	bool		verify_hashes;	/* read only files whose digest's hash they match */
 } CtOptions;
 
 /*
@@ -66,6 +67,7 @@ extern void ct_column_map(Oid foreigntableid, Form_pg_attribute att,
 extern bool ct_column_map_descend(CtColumnMap *map, char *const *keys, int nkeys);
 extern bool ct_column_map_is_eventtime(const CtColumnMap *map);
 extern bool ct_may_see_paths(void);
+extern char *ct_check_table(Oid relid, const char *detail);
 
 extern void ct_location_check_init(void);
 

@@ -578,41 +578,6 @@ leader_between(void *arg)
 	ld->rs->bytes_read = pg_atomic_read_u64(&ld->sh->stats[ST_BYTES]) + ld->self->rs.bytes_read;
 	report_progress(ld->query, ld->rs, done, ld->sh->nfolders);
 }
-/* Is relid a foreign table of a cloudtrail_fdw wrapper (by its handler's code)? */
-static bool
-is_cloudtrail_table(Oid relid)
-{
-	ForeignDataWrapper *fdw;
-	FmgrInfo	fi;
-
-	if (get_rel_relkind(relid) != RELKIND_FOREIGN_TABLE)
-		return false;
-	fdw = GetForeignDataWrapper(GetForeignServer(GetForeignTable(relid)->serverid)->fdwid);
-	if (!OidIsValid(fdw->fdwhandler))
-		return false;
-	fmgr_info(fdw->fdwhandler, &fi);
-	return fi.fn_addr == cloudtrail_fdw_handler;
-}
-
-/* The checks both functions make of their table argument; returns its name. */
-static char *
-check_table(Oid relid)
-{
-	char	   *relname = get_rel_name(relid);
-
-	if (relname == NULL || !is_cloudtrail_table(relid))
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s\" is not a cloudtrail_fdw foreign table",
-						relname ? relname : "?")));
-	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied for foreign table %s", relname),
-				 errdetail("The index of a table describes its files: it needs SELECT on it.")));
-	return relname;
-}
-
 PG_FUNCTION_INFO_V1(cloudtrail_fdw_index_info);
 
 /*
@@ -634,7 +599,7 @@ cloudtrail_fdw_index_info(PG_FUNCTION_ARGS)
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	relname = check_table(relid);
+	relname = ct_check_table(relid, "The index of a table describes its files: it needs SELECT on it.");
 	open_refresh_tree(relid, relname, &tree, &onerr);	/* the index, whatever the setting */
 	idx = ct_index_open(tree.root, tree.log_type, CurrentMemoryContext);
 	if (ct_may_see_paths())
@@ -691,7 +656,7 @@ cloudtrail_fdw_refresh_index(PG_FUNCTION_ARGS)
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	relname = check_table(relid);
+	relname = ct_check_table(relid, "The index of a table describes its files: it needs SELECT on it.");
 	/* the old index is opened below, where its corruption is caught */
 	open_refresh_tree(relid, relname, &tree, &onerr);
 	if (tree.single_file)

@@ -37,7 +37,9 @@
 #include "cloudtrail_fdw.h"
 #include "ct_parallel.h"
 #include "ct_compat.h"
+#include "ct_hash.h"
 #include "ct_stream.h"
+#include "ct_verified.h"
 
 typedef struct CtColumn
 {
@@ -131,6 +133,15 @@ struct CtScan
 	TupleTableSlot *pending_slot;
 	bool		draining;
 	bool		at_boundary;	/* NEXT_BOUNDARY returned for this transition */
+
+	/* verify_hashes: the file's hash as it is read, and what its digests give */
+	CtHasher   *hasher;
+	CtVerified *verified;		/* the files hashed before (ct_verified.c) */
+	struct stat verify_st;		/* the identity of the file being hashed */
+	bool		verifying;		/* the current file is being hashed */
+	bool		hold_file;		/* its rows wait in pending until its end */
+	uint8		expect[4][CT_DIGEST_SHA_LEN];
+	int			nexpect;
 
 	/* ANALYZE's sampler (ct_analyze.c), or NULL */
 	const CtScanSampler *sampler;
@@ -250,7 +261,11 @@ ct_scan_begin(Relation rel, TupleDesc scandesc, bool all_columns,
 	scan->rec.cap = 64;
 	scan->rec.members = palloc(sizeof(CtMember) * scan->rec.cap);
 
-	if (scan->opts.skip_bad_files)
+	/*
+	 * Rows of a file wait until it has been read without error; with
+	 * verify_hashes, until its hash is known to match, whatever on_error.
+	 */
+	if (scan->opts.skip_bad_files || scan->opts.verify_hashes)
 	{
 		scan->pending = tuplestore_begin_heap(false, false, work_mem);
 		scan->pending_slot = MakeSingleTupleTableSlot(scan->tupdesc, &TTSOpsMinimalTuple);
@@ -269,6 +284,11 @@ ct_scan_begin(Relation rel, TupleDesc scandesc, bool all_columns,
 	}
 
 	ct_tree_open(&scan->tree, &scan->opts, &scan->onerr);
+	if (scan->opts.verify_hashes)
+	{
+		scan->hasher = ct_hasher_create(cxt);
+		scan->verified = ct_verified_open(scan->tree.root, scan->tree.log_type);
+	}
 	MemoryContextSwitchTo(old);
 	ct_scan_set_prune(scan, prune);
 	return scan;
@@ -500,6 +520,108 @@ bad_file(CtScan *scan, const CtError *err)
 	close_file(scan);
 }
 
+/* A file verify_hashes rejects: as any bad file, named with why. */
+static void
+verify_failed(CtScan *scan, const char *reason, const char *detail)
+{
+	scan->verifying = false;
+	ct_report_bad(&scan->onerr, scan->file_rel, ERRCODE_DATA_CORRUPTED,
+				  "CloudTrail log file does not match its digest", reason, detail,
+				  scan->onerr.skip ? NULL :
+				  "verify_hashes 'on' reads only the files their digests vouch for; cloudtrail_fdw.validate() reports on every file.");
+	if (scan->pending)
+		tuplestore_clear(scan->pending);
+	close_file(scan);
+}
+
+static void
+hash_output(void *arg, const void *p, size_t len)
+{
+	ct_hasher_update((CtHasher *) arg, p, len);
+}
+
+/*
+ * verify_hashes: looks up what the digests give for the file being opened,
+ * and hashes it as it is read.  false (after reporting) if no digest lists
+ * it and its hour's digest should have arrived.
+ */
+static bool
+begin_verify(CtScan *scan)
+{
+	CtDigestListing l = ct_digest_hashes(&scan->tree, scan->part->dir, scan->file.name,
+										 scan->file.delivery, scan->expect,
+										 lengthof(scan->expect), &scan->nexpect);
+
+	scan->verifying = false;
+	if (l == CT_DIGEST_NEWEST)
+	{
+		/* its digest may still be on its way: read as it is, and counted */
+		scan->stats.files_unverified++;
+		return true;
+	}
+	if (l == CT_DIGEST_UNLISTED)
+	{
+		verify_failed(scan, "no digest lists it",
+					  "It was delivered before the newest digest of its region.");
+		return false;
+	}
+	/* a file hashed before, unchanged since: what it hashed to */
+	if (fstat(scan->fd, &scan->verify_st) == 0)
+	{
+		uint8		sha[CT_SHA256_LEN];
+
+		if (ct_verified_lookup(scan->verified, scan->file_rel, &scan->verify_st, sha))
+		{
+			for (int i = 0; i < scan->nexpect; i++)
+				if (memcmp(sha, scan->expect[i], CT_SHA256_LEN) == 0)
+				{
+					scan->stats.files_verified++;
+					scan->stats.files_verified_before++;
+					return true;
+				}
+		}
+	}
+	else
+		memset(&scan->verify_st, 0, sizeof(scan->verify_st));
+	ct_hasher_begin(scan->hasher);
+	ct_stream_set_output(scan->stream, hash_output, scan->hasher);
+	scan->verifying = true;
+	return true;
+}
+
+/* The file has been read whole: does it hash as its digest says? */
+static bool
+end_verify(CtScan *scan)
+{
+	uint8		sha[CT_SHA256_LEN];
+	char		hex[CT_SHA256_HEX_LEN + 1];
+	char		want[CT_SHA256_HEX_LEN + 1];
+	CtStreamStats st;
+
+	scan->verifying = false;
+	ct_hasher_end(scan->hasher, sha);
+	ct_stream_stats(scan->stream, &st);
+	if (st.members > 1)
+	{
+		verify_failed(scan, "data after the first gzip member",
+					  "Its digest's hash covers the first gzip member only.");
+		return false;
+	}
+	for (int i = 0; i < scan->nexpect; i++)
+		if (memcmp(sha, scan->expect[i], CT_SHA256_LEN) == 0)
+		{
+			scan->stats.files_verified++;
+			if (scan->verify_st.st_ino != 0)
+				ct_verified_add(scan->verified, scan->file_rel, &scan->verify_st, sha);
+			return true;
+		}
+	ct_hex_encode(sha, CT_SHA256_LEN, hex);
+	ct_hex_encode(scan->expect[0], CT_SHA256_LEN, want);
+	verify_failed(scan, "hash value doesn't match",
+				  psprintf("Its digest gives SHA-256 %s; its inflated bytes hash to %s.", want, hex));
+	return false;
+}
+
 /*
  * The latest eventTime a file can hold: its newest, where the index knows
  * it; else the end of the minute its name gives.
@@ -687,6 +809,12 @@ open_next_file(CtScan *scan)
 #endif
 		scan->stats.files++;
 		scan->stream = ct_stream_open(read_fd, &scan->fd, ref->file.gzip, &scan->bufs);
+		scan->hold_file = scan->opts.skip_bad_files;
+		if (scan->hasher && !begin_verify(scan))
+		{
+			MemoryContextSwitchTo(old);
+			continue;
+		}
 
 		/*
 		 * Every record will be parsed unless a raw-bytes check can reject it
@@ -919,6 +1047,22 @@ next_row(CtScan *scan, Datum *values, bool *nulls)
 		old = MemoryContextSwitchTo(scan->reccxt);
 		memset(&err, 0, sizeof(err));
 		r = ct_stream_next(scan->stream, &p, &len, &err);
+
+		/*
+		 * verify_hashes: a file inflated whole is hashed by now, before its
+		 * first row; a file streamed is hashed only at its end, so its rows
+		 * wait until then.
+		 */
+		if (scan->verifying && r == CT_STREAM_RECORD && !scan->hold_file)
+		{
+			if (!ct_stream_is_whole(scan->stream))
+				scan->hold_file = true;
+			else if (!end_verify(scan))
+			{
+				MemoryContextSwitchTo(old);
+				continue;
+			}
+		}
 		if (r == CT_STREAM_RECORD)
 		{
 			scan->recno++;
@@ -945,7 +1089,7 @@ next_row(CtScan *scan, Datum *values, bool *nulls)
 				continue;
 			}
 			MemoryContextSwitchTo(old);
-			if (scan->pending)
+			if (scan->hold_file)
 			{
 				tuplestore_putvalues(scan->pending, scan->tupdesc, values, nulls);
 				continue;
@@ -959,8 +1103,10 @@ next_row(CtScan *scan, Datum *values, bool *nulls)
 			continue;
 		}
 		/* end of a good file */
+		if (scan->verifying && !end_verify(scan))
+			continue;
 		close_file(scan);
-		if (scan->pending)
+		if (scan->hold_file)
 			scan->draining = true;
 	}
 }

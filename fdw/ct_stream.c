@@ -56,6 +56,10 @@ struct CtStream
 	bool		in_eof;			/* readfn returned 0 */
 	unsigned char *inbuf;
 
+	/* every decompressed byte goes to out_fn too, if set */
+	CtOutputFn	out_fn;
+	void	   *out_arg;
+
 	/* whole-file inflation (see inflate_whole) */
 	bool		whole_tried;
 	bool		whole;			/* buf is bufs->out, the whole decompressed file */
@@ -264,9 +268,12 @@ gzip_isize(const unsigned char *end)
  */
 static bool
 inflate_members(const unsigned char *in, size_t inlen,
-				unsigned char **out, size_t *outcap, size_t *produced)
+				unsigned char **out, size_t *outcap, size_t *produced,
+				uint64_t *members)
 {
 	size_t		off = 0;
+
+	*members = 0;
 
 	while (off < inlen)
 	{
@@ -305,6 +312,7 @@ inflate_members(const unsigned char *in, size_t inlen,
 			return false;
 		off += used;
 		*produced += got;
+		(*members)++;
 	}
 	return true;
 }
@@ -378,8 +386,13 @@ inflate_whole(CtStream *s, CtError *err)
 		b->outcap = need;
 		b->out = ct_realloc(b->out, b->outcap);
 	}
-	if (!inflate_members(b->in, inlen, &b->out, &b->outcap, &produced))
+	if (!inflate_members(b->in, inlen, &b->out, &b->outcap, &produced, &s->stats.members))
+	{
+		s->stats.members = 0;
 		return 0;
+	}
+	if (s->out_fn)
+		s->out_fn(s->out_arg, b->out, produced);
 
 	s->buf = (char *) b->out;
 	s->cap = b->outcap;
@@ -420,6 +433,8 @@ fill(CtStream *s, CtError *err)
 			return -1;
 		if (n == 0)
 			return 0;
+		if (s->out_fn)
+			s->out_fn(s->out_arg, s->buf + s->end, n);
 		s->end += n;
 		s->stats.bytes_out += n;
 		return 1;
@@ -489,6 +504,7 @@ fill(CtStream *s, CtError *err)
 				return -1;
 			}
 			s->z_in_member = true;
+			s->stats.members++;
 		}
 
 		if (s->z.avail_in == 0 && s->in_eof)
@@ -504,6 +520,8 @@ fill(CtStream *s, CtError *err)
 		room = s->z.avail_out;
 		ret = inflate(&s->z, Z_NO_FLUSH);
 		produced = room - s->z.avail_out;
+		if (s->out_fn && produced > 0)
+			s->out_fn(s->out_arg, s->buf + s->end, produced);
 		s->end += produced;
 		s->stats.bytes_out += produced;
 
@@ -1053,6 +1071,24 @@ void
 ct_stream_set_index(CtStream *s, CtRecord *rec)
 {
 	s->index = rec;
+}
+
+/* Has the whole file been inflated (and given to the output function)? */
+bool
+ct_stream_is_whole(const CtStream *s)
+{
+	return s->whole;
+}
+
+/*
+ * Sets a function to be given every decompressed byte of the file, before
+ * any is split (call it before the first ct_stream_next).
+ */
+void
+ct_stream_set_output(CtStream *s, CtOutputFn fn, void *arg)
+{
+	s->out_fn = fn;
+	s->out_arg = arg;
 }
 
 bool

@@ -33,7 +33,11 @@ typedef struct CtStreamStats
 	uint64_t	bytes_in;		/* bytes read from the file */
 	uint64_t	bytes_out;		/* JSON bytes after decompression */
 	uint64_t	records;		/* records split so far */
+	uint64_t	members;		/* gzip members begun */
 } CtStreamStats;
+
+/* Called with every decompressed byte, in order (verify_hashes hashes them). */
+typedef void (*CtOutputFn) (void *arg, const void *p, size_t len);
 
 /*
  * Buffers for files inflated whole, which a caller may keep from one file to
@@ -55,6 +59,8 @@ extern CtStreamResult ct_stream_next(CtStream *s, const char **rec,
 									 size_t *len, CtError *err);
 extern void ct_stream_stats(const CtStream *s, CtStreamStats *stats);
 extern void ct_stream_set_index(CtStream *s, CtRecord *rec);
+extern void ct_stream_set_output(CtStream *s, CtOutputFn fn, void *arg);
+extern bool ct_stream_is_whole(const CtStream *s);
 extern bool ct_stream_indexed(const CtStream *s);
 extern void ct_stream_close(CtStream *s);
 

@@ -1,5 +1,5 @@
 -- The extension's versions: 1.0 installed, then updated to 1.1 (the index
--- functions), and the objects each version has.  Runs first: setup.sql
+-- functions) and 1.2 (validate), and the objects each version has.  Runs first: setup.sql
 -- creates the extension at the default version.
 CREATE EXTENSION cloudtrail_fdw VERSION '1.0';
 CREATE VIEW ext_objects AS
@@ -19,6 +19,15 @@ SELECT srvname FROM pg_foreign_server WHERE srvname = 'old_trail';
 SELECT p.proname, has_function_privilege('public', p.oid, 'EXECUTE') AS public_may_run
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE n.nspname = 'cloudtrail_fdw' ORDER BY 1;
+-- 1.2: validate(), not granted to PUBLIC either
+ALTER EXTENSION cloudtrail_fdw UPDATE TO '1.2';
+SELECT extversion FROM pg_extension WHERE extname = 'cloudtrail_fdw';
+SELECT object FROM ext_objects ORDER BY 1;
+SELECT p.proname, has_function_privilege('public', p.oid, 'EXECUTE') AS public_may_run
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+ WHERE n.nspname = 'cloudtrail_fdw' ORDER BY 1;
+SELECT pg_get_function_arguments('cloudtrail_fdw.validate'::regproc) AS arguments,
+       pg_get_function_result('cloudtrail_fdw.validate'::regproc) AS result;
 DROP SERVER old_trail;
 DROP VIEW ext_objects;
 DROP EXTENSION cloudtrail_fdw;

@@ -1332,7 +1332,8 @@ def main(argv):
         sys.stderr.write('refusing to delete %s\n' % out)
         return 2
     if os.path.isdir(out):
-        extra = set(os.listdir(out)) - {'main', 'bad', 'types', 'real', 'many', 'faults', 'digests'}
+        extra = set(os.listdir(out)) - {'main', 'bad', 'types', 'real', 'many', 'faults', 'digests',
+                                       'validation'}  # validation: tools/gen_validation_fixtures.py
         if extra:
             sys.stderr.write('refusing to delete %s: it holds %s, which this tool did not write\n'
                              % (out, sorted(extra)[:5]))
