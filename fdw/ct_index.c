@@ -112,6 +112,9 @@ struct CtIndex
 /* Mappings of this backend, in TopMemoryContext. */
 static List *index_cache = NIL;
 
+/* Index files of another format this backend warned about (paths, in TopMemoryContext). */
+static List *warned_format = NIL;
+
 /* ---- varints ---- */
 
 static void
@@ -776,6 +779,36 @@ release_cb(void *arg)
 	drop_if_unused(idx);
 }
 
+/*
+ * Is a freshly mapped file an index of another format (an older or newer
+ * cloudtrail_fdw, another byte order)?  It is not used, and not an error:
+ * the index is derived data, and refresh_index() writes it again.  Said once
+ * a session for each file.
+ */
+static bool
+other_format(CtIndex *idx)
+{
+	const CtIndexHeader *h = (const CtIndexHeader *) idx->map;
+	ListCell   *lc;
+	MemoryContext old;
+
+	if (idx->len < sizeof(CtIndexHeader) || memcmp(h->magic, CT_INDEX_MAGIC, 8) != 0 ||
+		(h->version == CT_INDEX_VERSION && h->endian == CT_INDEX_ENDIAN))
+		return false;
+	foreach(lc, warned_format)
+		if (strcmp(lfirst(lc), idx->path) == 0)
+			return true;
+	ereport(WARNING,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("cloudtrail_fdw index file \"%s\" was written by another version of cloudtrail_fdw and is not used",
+					ct_index_display_path(idx->path)),
+			 errhint("cloudtrail_fdw.refresh_index() rebuilds it.")));
+	old = MemoryContextSwitchTo(TopMemoryContext);
+	warned_format = lappend(warned_format, pstrdup(idx->path));
+	MemoryContextSwitchTo(old);
+	return true;
+}
+
 /* Checks the header and directory of a freshly mapped file. */
 static void
 validate(CtIndex *idx, const char *root, const char *log_type)
@@ -899,6 +932,15 @@ ct_index_open(const char *root, const char *log_type, MemoryContext owner)
 			ereport(ERROR,
 					(errcode_for_file_access(),
 					 errmsg("could not map cloudtrail_fdw index file \"%s\": %m", path)));
+		}
+		if (other_format(idx))
+		{
+			/* a file another version wrote: read the mirror without it until a refresh */
+			unmap(idx);
+			pfree(idx->path);
+			pfree(idx);
+			pfree(path);
+			return NULL;
 		}
 		PG_TRY();
 		{

@@ -214,6 +214,16 @@ SELECT count(*) FROM one_region WHERE eventname = 'ConsoleLogin';
 \set VERBOSITY default
 SELECT folders_added > 0 AS rebuilt FROM cloudtrail_fdw.refresh_index('one_region');
 SELECT both_index($$SELECT eventid FROM one_region WHERE eventname = 'ConsoleLogin'$$);
+-- An index file of another format (an older or newer cloudtrail_fdw) is not
+-- used: one WARNING a session, the answers without it; a refresh writes it anew.
+SELECT format('cat >/dev/null; printf ''\143\000\000\000'' | dd of=%s bs=1 seek=8 conv=notrunc 2>/dev/null', index_file) AS other_version
+  FROM cloudtrail_fdw.index_info('cloudtrail_logs') \gset
+COPY (SELECT 1) TO PROGRAM :'other_version';
+SELECT count(*) FROM one_region WHERE eventname = 'ConsoleLogin';
+SELECT count(*) FROM one_region WHERE eventname = 'ConsoleLogin';
+SELECT explain_lines($$SELECT * FROM one_region WHERE eventname = 'ConsoleLogin'$$, '(Index)');
+SELECT folders_added > 0 AS rebuilt FROM cloudtrail_fdw.refresh_index('one_region');
+SELECT explain_lines($$SELECT * FROM one_region WHERE eventname = 'ConsoleLogin'$$, '(Files in Index)');
 
 -- privileges: refresh_index is granted explicitly, and needs SELECT on the
 -- table; index_info needs SELECT; neither shows the path to other roles
