@@ -514,7 +514,12 @@ get_packed_name(const uint8 **p, const uint8 *end, bool gz, const StringInfo tmp
 	name = palloc(tmpl->len + 6 + CT_UNIQUE_LEN + 9);
 	memcpy(name, tmpl->data, tmpl->len);
 	t = name + tmpl->len;
-	snprintf(t, 7, "%02d%02dZ_", (int) (minute / 60), (int) (minute % 60));
+	t[0] = '0' + (char) (minute / 600);
+	t[1] = '0' + (char) (minute / 60 % 10);
+	t[2] = '0' + (char) (minute % 60 / 10);
+	t[3] = '0' + (char) (minute % 10);
+	t[4] = 'Z';
+	t[5] = '_';
 	for (int i = 0; i < CT_UNIQUE_LEN; i++)
 	{
 		int			v = 0;

@@ -837,13 +837,30 @@ files_from_index(CtTree *tree, const CtPartition *part, bool with_size, int *nfi
 		CtFile	   *f = &files[kept];
 
 		CHECK_FOR_INTERRUPTS();
-		if (!parse_file_name(ix[i].name, f))
-			continue;
-		tree->files_listed++;
-		tree->files_index_covered++;
-		if (!ct_keep_file(tree->prune, f->delivery))
-			continue;
-		if (whole || !ct_index_may_match(tree->probe, tree->prune, &ix[i]))
+		/* the whole folder ruled out: only each file's identity is asked */
+		if (whole)
+		{
+			tree->files_listed++;
+			tree->files_index_covered++;
+			if (entry_unchanged(tree, part->dir, &dfd, &ix[i]))
+			{
+				tree->files_index_pruned++;
+				continue;
+			}
+			tree->files_index_stale++;
+			if (!parse_file_name(ix[i].name, f))
+				continue;
+		}
+		else
+		{
+			if (!parse_file_name(ix[i].name, f))
+				continue;
+			tree->files_listed++;
+			tree->files_index_covered++;
+			if (!ct_keep_file(tree->prune, f->delivery))
+				continue;
+		}
+		if (!whole && !ct_index_may_match(tree->probe, tree->prune, &ix[i]))
 		{
 			if (tree->index_plan || !tree->index_check_files ||
 				entry_unchanged(tree, part->dir, &dfd, &ix[i]))
