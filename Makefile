@@ -22,7 +22,7 @@ OBJS = \
 PGFILEDESC = "cloudtrail_fdw - foreign-data wrapper for AWS CloudTrail log mirrors"
 
 EXTENSION = cloudtrail_fdw
-DATA = cloudtrail_fdw--1.0.sql cloudtrail_fdw--1.0--1.1.sql
+DATA = cloudtrail_fdw--1.0.sql cloudtrail_fdw--1.0--1.1.sql cloudtrail_fdw--1.1--1.2.sql
 
 SHLIB_LINK = -lz -ldeflate
 PG_CPPFLAGS = -I$(srcdir)/fdw
@@ -44,7 +44,8 @@ REGRESS_OPTS = --encoding=UTF8 --no-locale
 ISOLATION = index_concurrency
 # TAP tests (t/*.pl) make clusters of their own, which initdb refuses to do
 # as root: as root installcheck leaves them out, and `make tapcheck` runs
-# them as the postgres user in a copy of them (tmp_tap/).
+# them as the postgres user in a copy of them (tmp_tap/; t/002_shards.pl
+# reads sql/ and runs tools/shard-split, so they are copied too).
 ifneq ($(shell id -u),0)
 TAP_TESTS = 1
 endif
@@ -73,7 +74,7 @@ installcheck: fixtures
 tapcheck:
 	test -d $(CT_FIXTURES)/many || $(MAKE) fixtures
 ifeq ($(shell id -u),0)
-	rm -rf tmp_tap && mkdir tmp_tap && cp -R $(srcdir)/Makefile $(srcdir)/t tmp_tap/ && chown -R postgres tmp_tap
+	rm -rf tmp_tap && mkdir tmp_tap && cp -R $(srcdir)/Makefile $(srcdir)/t $(srcdir)/tools $(srcdir)/sql tmp_tap/ && chown -R postgres tmp_tap
 	runuser -u postgres -- $(MAKE) -C tmp_tap prove PG_CONFIG=$(PG_CONFIG) CT_FIXTURES=$(CT_FIXTURES)
 else
 	$(prove_installcheck)
