@@ -220,6 +220,15 @@ like($p, qr/Merge Append/, 'ORDER BY eventtime DESC LIMIT n: a Merge Append');
 is(scalar(() = $p =~ /ORDER BY eventtime DESC NULLS FIRST/g), 3,
 	'of the shards\' sorted scans');
 
+# the coordinator's estimate is the shard's own (use_remote_estimate): its
+# pruning and statistics, not a default
+my $cond = q{FROM cloudtrail_logs WHERE account_id = '444455556666' AND eventname = 'ConsoleLogin'};
+my ($coord_rows) = $coord->safe_psql('postgres', "EXPLAIN SELECT eventtime, eventname $cond") =~ /rows=(\d+)/;
+my ($shard_rows) = $shards[2]->safe_psql('postgres', "EXPLAIN SELECT eventtime, eventname $cond") =~ /rows=(\d+)/;
+my ($all_rows) = $shards[2]->safe_psql('postgres', 'EXPLAIN SELECT eventtime FROM cloudtrail_logs') =~ /rows=(\d+)/;
+is($coord_rows, $shard_rows, "the coordinator estimates the shard's $shard_rows rows");
+cmp_ok($shard_rows, '<', $all_rows / 4, "of its $all_rows (the condition counts)");
+
 # --- a shard that is down -----------------------------------------------------
 $shards[1]->stop;
 like(psql_error('SELECT count(*) FROM cloudtrail_logs'),
