@@ -162,6 +162,8 @@ for my $file (sort glob('sql/*.sql'))
 		my @rels = $q =~ /\b(?:FROM|JOIN)\s+([A-Za-z_][A-Za-z0-9_.]*)(?!\s*\()/gi;
 		next if grep { lc($_) ne 'cloudtrail_logs' && lc($_) ne 'lateral' } @rels;
 		next if $q =~ /\bEXPLAIN\b|cloudtrail_fdw\.|\bpg_|(?<!:):['"A-Za-z]|\bsuite_queries\b|\btwo_ways\b|\bboth_ways\b|\bscan_counts\b|\bexplain_|\bset_config\b|\bcurrent_setting\b/i;
+		# a call of the suite's own comparison functions: its queries are taken alone
+		next if $q =~ /\$\$/;
 		next if $seen{$q}++;
 		push @queries, $q;
 	}
@@ -188,7 +190,11 @@ for my $q (@queries)
 {
 	my $want = answer('single, public', $q);
 	my $got = answer('public', $q);
-	if ($got eq $want) { $same++; $errors++ if $want =~ /^error: /; }
+	if ($got eq $want)
+	{
+		$same++;
+		if ($want =~ /^error: /) { $errors++; note("both fail: $q\n$want"); }
+	}
 	else { push @differ, "$q\n-- single node:\n$want\n-- coordinator:\n$got"; }
 }
 is($same, scalar(@queries), "the coordinator gives a single node's answer to all $same queries ($errors of them an error)")
