@@ -50,7 +50,8 @@ REGRESS_OPTS = --encoding=UTF8 --no-locale
 ISOLATION = index_concurrency
 # TAP tests (t/*.pl) make clusters of their own, which initdb refuses to do
 # as root: as root installcheck leaves them out, and `make tapcheck` runs
-# them as the postgres user in a copy of them (tmp_tap/).
+# them as the postgres user in a copy of them (tmp_tap/; t/002_shards.pl
+# reads sql/ and runs tools/shard-split, so they are copied too).
 ifneq ($(shell id -u),0)
 TAP_TESTS = 1
 endif
@@ -80,7 +81,7 @@ installcheck: fixtures
 tapcheck:
 	test -d $(CT_FIXTURES)/many || $(MAKE) fixtures
 ifeq ($(shell id -u),0)
-	rm -rf tmp_tap && mkdir tmp_tap && cp -R $(srcdir)/Makefile $(srcdir)/t tmp_tap/ && chown -R postgres tmp_tap
+	rm -rf tmp_tap && mkdir tmp_tap && cp -R $(srcdir)/Makefile $(srcdir)/t $(srcdir)/tools $(srcdir)/sql tmp_tap/ && chown -R postgres tmp_tap
 	runuser -u postgres -- $(MAKE) -C tmp_tap prove PG_CONFIG=$(PG_CONFIG) CT_FIXTURES=$(CT_FIXTURES)
 else
 	$(prove_installcheck)

@@ -446,6 +446,11 @@ fill(CtStream *s, CtError *err)
 		size_t		produced;
 		int			ret;
 
+		/*
+		 * Also here, not only per read: 256 kB of gzip can inflate to 256 MB
+		 * (a run of blanks), and a file of up to 4 MB is read in one go.
+		 */
+		CT_CHECK_INTERRUPTS();
 		if (s->z.avail_in == 0 && !s->in_eof)
 		{
 			long		n;

@@ -1,6 +1,7 @@
 -- The extension's versions: 1.0 installed, then updated to 1.1 (the index
--- functions) and 1.2 (validate), and the objects each version has.  Runs first: setup.sql
--- creates the extension at the default version.
+-- functions) and 1.2 (validate, the shard helpers), and the objects each
+-- version has.  Runs first: setup.sql creates the extension at the default
+-- version.
 CREATE EXTENSION cloudtrail_fdw VERSION '1.0';
 CREATE VIEW ext_objects AS
   SELECT pg_describe_object(classid, objid, objsubid) AS object
@@ -19,7 +20,8 @@ SELECT srvname FROM pg_foreign_server WHERE srvname = 'old_trail';
 SELECT p.proname, has_function_privilege('public', p.oid, 'EXECUTE') AS public_may_run
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE n.nspname = 'cloudtrail_fdw' ORDER BY 1;
--- 1.2: validate(), not granted to PUBLIC either
+-- 1.2: validate(), not granted to PUBLIC either, and (sharding, issue 16) the
+-- coordinator's helpers, plain PL/pgSQL
 ALTER EXTENSION cloudtrail_fdw UPDATE TO '1.2';
 SELECT extversion FROM pg_extension WHERE extname = 'cloudtrail_fdw';
 SELECT object FROM ext_objects ORDER BY 1;
@@ -28,6 +30,9 @@ SELECT p.proname, has_function_privilege('public', p.oid, 'EXECUTE') AS public_m
  WHERE n.nspname = 'cloudtrail_fdw' ORDER BY 1;
 SELECT pg_get_function_arguments('cloudtrail_fdw.validate'::regproc) AS arguments,
        pg_get_function_result('cloudtrail_fdw.validate'::regproc) AS result;
+SELECT p.proname, l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+ WHERE p.pronamespace = 'cloudtrail_fdw'::regnamespace AND p.proname ~ 'shard' ORDER BY 1;
+SELECT srvname FROM pg_foreign_server WHERE srvname = 'old_trail';
 DROP SERVER old_trail;
 DROP VIEW ext_objects;
 DROP EXTENSION cloudtrail_fdw;
