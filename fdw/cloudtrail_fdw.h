@@ -272,6 +272,7 @@ extern void ct_report_bad(CtOnError *onerr, const char *path, int sqlerrcode,
 extern bool ct_tree_inside_root(const CtTree *tree, const char *p);
 extern int	ct_file_cmp_newest_first(TimestampTz da, const char *dira, const char *namea,
 									 TimestampTz db, const char *dirb, const char *nameb);
+extern int	ct_partition_cmp_newest_first(const ListCell *a, const ListCell *b);
 
 /* ---- ct_digest.c: event times of log files from CloudTrail-Digest files ---- */
 extern uint64 ct_digest_generation(void);

@@ -663,6 +663,23 @@ ct_index_probe(const CtPrune *p)
 	return probe;
 }
 
+/* Does a filter hold a value of every condition the probe checks? */
+static bool
+filter_may_match(const CtIndexProbe *probe, const uint8 *filter, uint32 len)
+{
+	for (int c = 0; c < probe->nconds; c++)
+	{
+		const ProbeCond *pc = &probe->conds[c];
+		bool		maybe = ct_filter_may_contain(filter, len, pc->nonstring);
+
+		for (int i = 0; i < pc->nhashes && !maybe; i++)
+			maybe = ct_filter_may_contain(filter, len, pc->hashes[i]);
+		if (!maybe)
+			return false;
+	}
+	return true;
+}
+
 /* May the file of this entry hold a row the conditions keep? */
 bool
 ct_index_may_match(const CtIndexProbe *probe, const CtPrune *p, const CtIndexFile *e)
@@ -674,17 +691,7 @@ ct_index_may_match(const CtIndexProbe *probe, const CtPrune *p, const CtIndexFil
 		return false;
 	if (probe->use_times && e->nrecords == 0)
 		return false;
-	for (int c = 0; c < probe->nconds; c++)
-	{
-		const ProbeCond *pc = &probe->conds[c];
-		bool		maybe = ct_filter_may_contain(e->filter, e->filter_len, pc->nonstring);
-
-		for (int i = 0; i < pc->nhashes && !maybe; i++)
-			maybe = ct_filter_may_contain(e->filter, e->filter_len, pc->hashes[i]);
-		if (!maybe)
-			return false;
-	}
-	return true;
+	return filter_may_match(probe, e->filter, e->filter_len);
 }
 
 /*
@@ -706,17 +713,7 @@ ct_index_folder_may_match(const CtIndexProbe *probe, const CtPrune *p,
 	}
 	if (!(sum->flags & CT_IXS_FILTER))
 		return true;
-	for (int c = 0; c < probe->nconds; c++)
-	{
-		const ProbeCond *pc = &probe->conds[c];
-		bool		maybe = ct_filter_may_contain(sum->filter, sum->filter_len, pc->nonstring);
-
-		for (int i = 0; i < pc->nhashes && !maybe; i++)
-			maybe = ct_filter_may_contain(sum->filter, sum->filter_len, pc->hashes[i]);
-		if (!maybe)
-			return false;
-	}
-	return true;
+	return filter_may_match(probe, sum->filter, sum->filter_len);
 }
 
 /* ---- reading ---- */

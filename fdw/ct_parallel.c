@@ -102,18 +102,6 @@ add_partition(StringInfo pool, SharedPart *sp, const CtPartition *p)
 	sp->id_ino = p->id_ino;
 }
 
-/* A sorted scan's order of days: newest first, then by folder (ct_scan.c). */
-static int
-partition_cmp_desc(const ListCell *a, const ListCell *b)
-{
-	const CtPartition *pa = lfirst(a);
-	const CtPartition *pb = lfirst(b);
-
-	if (pa->date != pb->date)
-		return pa->date > pb->date ? -1 : 1;
-	return strcmp(pa->dir, pb->dir);
-}
-
 /*
  * Leader: lists the partitions the scan will read (pruned as prune says)
  * into a new DSM segment, grouped by delivery day newest first for a sorted
@@ -148,7 +136,7 @@ ct_shared_build(Relation rel, CtPrune *prune, bool newest_first, CtShared **shar
 	tree.prune = (prune && ct_prune_active(prune)) ? prune : NULL;
 	parts = ct_tree_partitions(&tree);
 	if (newest_first)
-		list_sort(parts, partition_cmp_desc);
+		list_sort(parts, ct_partition_cmp_newest_first);
 	nparts = list_length(parts);
 
 	initStringInfo(&pool);

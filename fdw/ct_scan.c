@@ -294,18 +294,6 @@ ct_scan_begin(Relation rel, TupleDesc scandesc, bool all_columns,
 	return scan;
 }
 
-/* Newest delivery date first; then by folder, to be deterministic. */
-static int
-partition_cmp_desc(const ListCell *a, const ListCell *b)
-{
-	const CtPartition *pa = lfirst(a);
-	const CtPartition *pb = lfirst(b);
-
-	if (pa->date != pb->date)
-		return pa->date > pb->date ? -1 : 1;
-	return strcmp(pa->dir, pb->dir);
-}
-
 static void
 heap_clear(CtScan *scan)
 {
@@ -351,7 +339,7 @@ ct_scan_set_prune(CtScan *scan, CtPrune *prune)
 	/* a parallel scan's files were listed by the leader */
 	scan->partitions = scan->shared ? NIL : ct_tree_partitions(&scan->tree);
 	if (scan->sort_attidx >= 0)
-		list_sort(scan->partitions, partition_cmp_desc);
+		list_sort(scan->partitions, ct_partition_cmp_newest_first);
 	MemoryContextSwitchTo(old);
 	reset_position(scan);
 }

@@ -361,6 +361,21 @@ ct_file_cmp_newest_first(TimestampTz da, const char *dira, const char *namea,
 	return c != 0 ? c : strcmp(namea, nameb);
 }
 
+/*
+ * A sorted scan's order of a List of partitions (list_sort): newest
+ * delivery date first, then by folder.
+ */
+int
+ct_partition_cmp_newest_first(const ListCell *a, const ListCell *b)
+{
+	const CtPartition *pa = lfirst(a);
+	const CtPartition *pb = lfirst(b);
+
+	if (pa->date != pb->date)
+		return pa->date > pb->date ? -1 : 1;
+	return strcmp(pa->dir, pb->dir);
+}
+
 static int
 entry_cmp(const void *a, const void *b)
 {
