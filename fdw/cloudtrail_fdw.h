@@ -278,6 +278,23 @@ extern int	ct_partition_cmp_newest_first(const ListCell *a, const ListCell *b);
 extern uint64 ct_digest_generation(void);
 extern bool ct_digest_is_name(const char *name);
 
+/* Reading a digest file whole: what went wrong, for each caller to word. */
+typedef enum CtDigestReadError
+{
+	CT_DIGEST_READ_OK,
+	CT_DIGEST_READ_OPEN,		/* could not open it (errno) */
+	CT_DIGEST_READ_STAT,		/* could not stat it (errno) */
+	CT_DIGEST_READ_NOT_REGULAR,
+	CT_DIGEST_READ_EMPTY,
+	CT_DIGEST_READ_TOO_LARGE,	/* larger than CT_DIGEST_MAX_IN */
+	CT_DIGEST_READ_READ,		/* a read failed (errno) */
+	CT_DIGEST_READ_SHRANK
+} CtDigestReadError;
+
+#define CT_DIGEST_MAX_IN	((size_t) 16 * 1024 * 1024)
+extern unsigned char *ct_digest_read_file(const char *path, size_t *len, off_t *size,
+										  CtDigestReadError *err, int *save_errno);
+
 #define CT_DIGEST_SHA_LEN	32
 typedef enum CtDigestListing
 {

@@ -42,7 +42,6 @@
 
 
 /* A digest larger than this is not an hourly digest: it is ignored. */
-#define CT_DIGEST_MAX_IN	((size_t) 16 * 1024 * 1024)
 #define CT_DIGEST_MAX_OUT	((size_t) 256 * 1024 * 1024)
 
 /*
@@ -127,29 +126,45 @@ entry_cmp(const void *a, const void *b)
 	return strcmp(((const DigestEntry *) a)->name, ((const DigestEntry *) b)->name);
 }
 
-/* Reads a whole (small) file into memory; NULL with *reason on failure. */
-static unsigned char *
-read_small_file(const char *path, size_t *len, const char **reason)
+/*
+ * Reads a digest file whole into memory (palloc'd), not following a link:
+ * nothing outside the root is read.  NULL on failure, with *err (and, where
+ * it tells more, *save_errno) for the caller to word; *size is the file's
+ * size once it could be stat()ed.
+ */
+unsigned char *
+ct_digest_read_file(const char *path, size_t *len, off_t *size, CtDigestReadError *err,
+					int *save_errno)
 {
 	int			fd;
 	struct stat st;
 	unsigned char *buf;
 	size_t		got = 0;
 
-	/* a link is not followed: nothing outside the root is read */
+	*err = CT_DIGEST_READ_OK;
+	*save_errno = 0;
+	*size = 0;
 	fd = OpenTransientFile(path, O_RDONLY | O_NOFOLLOW | PG_BINARY);
 	if (fd < 0)
 	{
-		*reason = pstrdup(strerror(errno));
+		*save_errno = errno;
+		*err = CT_DIGEST_READ_OPEN;
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0)
-		*reason = pstrdup(strerror(errno));
+	{
+		*save_errno = errno;
+		*err = CT_DIGEST_READ_STAT;
+	}
 	else if (!S_ISREG(st.st_mode))
-		*reason = "not a regular file";
-	else if (st.st_size <= 0 || (size_t) st.st_size > CT_DIGEST_MAX_IN)
-		*reason = st.st_size <= 0 ? "empty file" : "too large for a digest";
-	if (*reason)
+		*err = CT_DIGEST_READ_NOT_REGULAR;
+	else if (st.st_size <= 0)
+		*err = CT_DIGEST_READ_EMPTY;
+	else if ((size_t) st.st_size > CT_DIGEST_MAX_IN)
+		*err = CT_DIGEST_READ_TOO_LARGE;
+	if (*err == CT_DIGEST_READ_OK || *err == CT_DIGEST_READ_TOO_LARGE)
+		*size = st.st_size;
+	if (*err != CT_DIGEST_READ_OK)
 	{
 		CloseTransientFile(fd);
 		return NULL;
@@ -163,14 +178,50 @@ read_small_file(const char *path, size_t *len, const char **reason)
 			continue;
 		if (n <= 0)
 		{
-			*reason = n < 0 ? pstrdup(strerror(errno)) : "file shrank while read";
+			*save_errno = n < 0 ? errno : 0;
+			*err = n < 0 ? CT_DIGEST_READ_READ : CT_DIGEST_READ_SHRANK;
 			CloseTransientFile(fd);
+			pfree(buf);
 			return NULL;
 		}
 		got += n;
 	}
 	CloseTransientFile(fd);
 	*len = got;
+	return buf;
+}
+
+/* Reads a digest for the time index; NULL with *reason on failure. */
+static unsigned char *
+read_small_file(const char *path, size_t *len, const char **reason)
+{
+	CtDigestReadError err;
+	int			save_errno;
+	off_t		size;
+	unsigned char *buf = ct_digest_read_file(path, len, &size, &err, &save_errno);
+
+	switch (err)
+	{
+		case CT_DIGEST_READ_OK:
+			break;
+		case CT_DIGEST_READ_OPEN:
+		case CT_DIGEST_READ_STAT:
+		case CT_DIGEST_READ_READ:
+			*reason = pstrdup(strerror(save_errno));
+			break;
+		case CT_DIGEST_READ_NOT_REGULAR:
+			*reason = "not a regular file";
+			break;
+		case CT_DIGEST_READ_EMPTY:
+			*reason = "empty file";
+			break;
+		case CT_DIGEST_READ_TOO_LARGE:
+			*reason = "too large for a digest";
+			break;
+		case CT_DIGEST_READ_SHRANK:
+			*reason = "file shrank while read";
+			break;
+	}
 	return buf;
 }
 
@@ -505,6 +556,22 @@ digest_dir(const char *partdir, DateADT day)
 					(int) (slash[2] - slash[1]), slash[1], y, m, d);
 }
 
+/* The first of a folder's entries for name (they are sorted by name), or NULL. */
+static DigestEntry *
+first_entry(DigestFolder *folder, const char *name)
+{
+	DigestEntry key;
+	DigestEntry *e;
+
+	if (folder->nentries == 0)
+		return NULL;
+	key.name = name;
+	e = bsearch(&key, folder->entries, folder->nentries, sizeof(DigestEntry), entry_cmp);
+	while (e && e > folder->entries && strcmp(e[-1].name, name) == 0)
+		e--;
+	return e;
+}
+
 /*
  * The oldest and newest eventTime of the log file name, delivered at
  * delivery into the partition folder partdir, as the digests give them.
@@ -521,23 +588,17 @@ ct_digest_times(CtTree *tree, const char *partdir, const char *name,
 	{
 		char	   *rel = digest_dir(partdir, day + i);
 		DigestFolder *folder;
-		DigestEntry key;
 		DigestEntry *e;
 
 		if (rel == NULL)
 			return false;
 		folder = get_folder(tree, rel);
 		pfree(rel);
-		if (folder == NULL || folder->nentries == 0)
-			continue;
-		key.name = name;
-		e = bsearch(&key, folder->entries, folder->nentries, sizeof(DigestEntry), entry_cmp);
-		if (e == NULL)
+		if (folder == NULL)
 			continue;
 		/* a file listed more than once (a backfill digest too): the widest span */
-		while (e > folder->entries && strcmp(e[-1].name, name) == 0)
-			e--;
-		for (; e < folder->entries + folder->nentries && strcmp(e->name, name) == 0; e++)
+		for (e = first_entry(folder, name);
+			 e && e < folder->entries + folder->nentries && strcmp(e->name, name) == 0; e++)
 		{
 			if (!e->has_times)
 				continue;
@@ -569,7 +630,6 @@ ct_digest_hashes(CtTree *tree, const char *partdir, const char *name,
 	{
 		char	   *rel = digest_dir(partdir, day + i);
 		DigestFolder *folder;
-		DigestEntry key;
 		DigestEntry *e;
 
 		if (rel == NULL)
@@ -579,15 +639,10 @@ ct_digest_hashes(CtTree *tree, const char *partdir, const char *name,
 		if (folder == NULL)
 			continue;
 		newest_end = Max(newest_end, folder->newest_end);
-		if (i < 0 || folder->nentries == 0)
+		if (i < 0)
 			continue;
-		key.name = name;
-		e = bsearch(&key, folder->entries, folder->nentries, sizeof(DigestEntry), entry_cmp);
-		if (e == NULL)
-			continue;
-		while (e > folder->entries && strcmp(e[-1].name, name) == 0)
-			e--;
-		for (; e < folder->entries + folder->nentries && strcmp(e->name, name) == 0; e++)
+		for (e = first_entry(folder, name);
+			 e && e < folder->entries + folder->nentries && strcmp(e->name, name) == 0; e++)
 			if (e->has_sha && *nsha < max)
 				memcpy(sha[(*nsha)++], e->sha, CT_DIGEST_SHA_LEN);
 	}

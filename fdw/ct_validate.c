@@ -50,7 +50,6 @@
 #include "ct_validate.h"
 
 /* A digest larger than these is not one: invalid. */
-#define V_DIGEST_MAX_IN		((size_t) 16 * 1024 * 1024)
 #define V_DIGEST_MAX_OUT	((size_t) 64 * 1024 * 1024)
 
 /*
@@ -368,50 +367,39 @@ is_sha256_hex(const char *s)
 
 /* ---- reading digests ---- */
 
+/* Reads a digest whole; NULL with *reason, in a report's words, on failure. */
 static unsigned char *
 read_digest_file(const char *path, size_t *len, char **reason)
 {
-	int			fd;
-	struct stat st;
-	unsigned char *buf;
-	size_t		got = 0;
+	CtDigestReadError err;
+	int			save_errno;
+	off_t		size;
+	unsigned char *buf = ct_digest_read_file(path, len, &size, &err, &save_errno);
 
-	/* a link is not followed: nothing outside the root is read */
-	fd = OpenTransientFile(path, O_RDONLY | O_NOFOLLOW | PG_BINARY);
-	if (fd < 0)
+	switch (err)
 	{
-		*reason = psprintf("could not open it: %s", strerror(errno));
-		return NULL;
+		case CT_DIGEST_READ_OK:
+			break;
+		case CT_DIGEST_READ_OPEN:
+			*reason = psprintf("could not open it: %s", strerror(save_errno));
+			break;
+		case CT_DIGEST_READ_STAT:
+		case CT_DIGEST_READ_NOT_REGULAR:
+			*reason = "not a regular file";
+			break;
+		case CT_DIGEST_READ_EMPTY:
+			*reason = "an empty file";
+			break;
+		case CT_DIGEST_READ_TOO_LARGE:
+			*reason = psprintf("too large for a digest (%lld bytes)", (long long) size);
+			break;
+		case CT_DIGEST_READ_READ:
+			*reason = psprintf("could not read it: %s", strerror(save_errno));
+			break;
+		case CT_DIGEST_READ_SHRANK:
+			*reason = "it shrank while it was read";
+			break;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		*reason = "not a regular file";
-	else if (st.st_size == 0)
-		*reason = "an empty file";
-	else if ((size_t) st.st_size > V_DIGEST_MAX_IN)
-		*reason = psprintf("too large for a digest (%lld bytes)", (long long) st.st_size);
-	if (*reason)
-	{
-		CloseTransientFile(fd);
-		return NULL;
-	}
-	buf = palloc(st.st_size);
-	while (got < (size_t) st.st_size)
-	{
-		ssize_t		n = read(fd, buf + got, st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-		{
-			*reason = n < 0 ? psprintf("could not read it: %s", strerror(errno)) :
-				"it shrank while it was read";
-			CloseTransientFile(fd);
-			return NULL;
-		}
-		got += n;
-	}
-	CloseTransientFile(fd);
-	*len = got;
 	return buf;
 }
 
