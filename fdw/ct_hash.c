@@ -27,6 +27,7 @@
 #include "utils/memutils.h"
 
 #include "ct_hash.h"
+#include "ct_json.h"
 #include "ct_stream.h"
 
 struct CtHasher
@@ -414,18 +415,6 @@ ct_hex_encode(const uint8 *in, int len, char *out)
 	out[2 * len] = '\0';
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Hex digits (either case) to bytes; false if any is not one, or too many. */
 bool
 ct_hex_decode(const char *in, size_t len, uint8 *out, size_t outcap, size_t *outlen)
@@ -434,8 +423,8 @@ ct_hex_decode(const char *in, size_t len, uint8 *out, size_t outcap, size_t *out
 		return false;
 	for (size_t i = 0; i < len; i += 2)
 	{
-		int			hi = hexval(in[i]);
-		int			lo = hexval(in[i + 1]);
+		int			hi = ct_hex_value((unsigned char) in[i]);
+		int			lo = ct_hex_value((unsigned char) in[i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return false;

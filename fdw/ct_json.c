@@ -36,8 +36,9 @@ fail(Scanner *sc, const char *what)
 	return false;
 }
 
-static int
-hexval(unsigned char c)
+/* The value of a hex digit (either case), or -1. */
+int
+ct_hex_value(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -58,7 +59,7 @@ read_hex4(const unsigned char *p, const unsigned char *end)
 		return -1;
 	for (int i = 0; i < 4; i++)
 	{
-		int			h = hexval(p[i]);
+		int			h = ct_hex_value(p[i]);
 
 		if (h < 0)
 			return -1;

@@ -51,6 +51,7 @@ typedef struct CtRecord
 	int			cap;
 } CtRecord;
 
+extern int	ct_hex_value(unsigned char c);
 extern bool ct_json_validate(const char *p, size_t len, CtError *err);
 extern bool ct_json_index_record(const char *p, size_t len, CtRecord *rec,
 								 CtError *err);
