@@ -76,7 +76,7 @@ for b in A B; do
 done
 # the driver: this tree's (the same for every configuration)
 mkdir -p "$HW/bench"
-for f in driver.mjs duckdb.mjs package.json package-lock.json; do cp "$BENCH_DIR/$f" "$HW/bench/$f"; done
+for f in driver.mjs duckdb.mjs proc.mjs package.json package-lock.json; do cp "$BENCH_DIR/$f" "$HW/bench/$f"; done
 fresh "$HW/bench/queries"; cp -r "$BENCH_DIR/queries" "$HW/bench/queries"
 if [ ! -d "$HW/bench/node_modules/pg" ] || [ ! -d "$HW/bench/node_modules/@duckdb/node-api" ]; then
   say "npm ci (bench/package.json)"

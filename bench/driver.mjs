@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDuckDB, layoutGlobs } from './duckdb.mjs';
+import { procStatus, resetPeak, sampler as procSampler } from './proc.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const env = process.env;
@@ -113,67 +114,6 @@ async function pgConnect(database) {
   return { client: c, pid };
 }
 
-function procStatus(pid) {
-  try {
-    const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (k) => Number((new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s) || [])[1] || NaN);
-    return { VmHWM: kb('VmHWM'), VmRSS: kb('VmRSS'), RssAnon: kb('RssAnon'), RssFile: kb('RssFile'), RssShmem: kb('RssShmem') };
-  } catch {
-    return null;
-  }
-}
-function resetPeak(pid) {
-  try {
-    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5'); // resets VmHWM to the current RSS
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function ppidOf(pid) {
-  try {
-    const st = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return null;
-  }
-}
-function childrenOf(pid) {
-  try {
-    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-// Samples the peak RSS (VmHWM) of the parallel workers of one backend while a query runs.
-function workerSampler(leaderPid) {
-  const postmaster = ppidOf(leaderPid);
-  const peaks = new Map();
-  const others = new Set();
-  const tag = `parallel worker for PID ${leaderPid}`;
-  const tick = () => {
-    for (const pid of childrenOf(postmaster)) {
-      if (others.has(pid)) continue;
-      if (!peaks.has(pid)) {
-        let cmd = '';
-        try { cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
-        if (!cmd.includes(tag)) { others.add(pid); continue; }
-      }
-      const st = procStatus(pid);
-      if (st && st.VmHWM > (peaks.get(pid) || 0)) peaks.set(pid, st.VmHWM);
-    }
-  };
-  const timer = postmaster ? setInterval(tick, 10) : null;
-  return () => {
-    if (timer) clearInterval(timer);
-    const v = [...peaks.values()];
-    return { workers_seen: v.length, worker_peak_max_kb: v.length ? Math.max(...v) : null,
-      worker_peak_sum_kb: v.length ? v.reduce((a, b) => a + b, 0) : null };
-  };
-}
-
 function pgEngine(name, conn, { setup = [] } = {}) {
   return {
     name,
@@ -185,7 +125,7 @@ function pgEngine(name, conn, { setup = [] } = {}) {
     async run(sql, q, { sampleWorkers = false } = {}) {
       const before = procStatus(conn.pid);
       const canReset = resetPeak(conn.pid);
-      const stopSampler = sampleWorkers ? workerSampler(conn.pid) : null;
+      const stopSampler = sampleWorkers ? procSampler(conn.pid) : null;
       const t0 = process.hrtime.bigint();
       let res;
       try {
@@ -842,7 +782,7 @@ async function memtest() {
     const base2 = procStatus(c.pid);
     let maxRss = 0;
     const sampler = setInterval(() => { const s = procStatus(c.pid); if (s && s.VmRSS > maxRss) maxRss = s.VmRSS; }, 20);
-    const stopWorkers = workerSampler(c.pid);
+    const stopWorkers = procSampler(c.pid);
     const t0 = process.hrtime.bigint();
     const res = await c.client.query({ text: sql, rowMode: 'array', types: rawTypes });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;

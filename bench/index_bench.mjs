@@ -7,6 +7,7 @@
 // Prints a markdown table with each figure, its target from the issue and pass/miss; writes
 // results/index-<timestamp>.{json,md}.
 import pg from 'pg';
+import { procStatus, resetPeak, sampler } from './proc.mjs';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -39,92 +40,6 @@ const lit = (s) => `'${String(s).replace(/'/g, "''")}'`;
 const rawTypes = { getTypeParser: () => (v) => v };
 const now = () => process.hrtime.bigint();
 const msSince = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
-
-// ---------------------------------------------------------------------------------------------
-// /proc: the backend's peak RSS, its parallel workers', and the dynamic shared memory segments.
-
-function procStatus(pid) {
-  try {
-    const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (k) => Number((new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s) || [])[1] || NaN);
-    return { VmHWM: kb('VmHWM'), VmRSS: kb('VmRSS'), RssAnon: kb('RssAnon'), RssFile: kb('RssFile'), RssShmem: kb('RssShmem') };
-  } catch {
-    return null;
-  }
-}
-function resetPeak(pid) {
-  try { fs.writeFileSync(`/proc/${pid}/clear_refs`, '5'); return true; } catch { return false; }
-}
-function ppidOf(pid) {
-  try {
-    const st = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch { return null; }
-}
-function childrenOf(pid) {
-  try {
-    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch { return []; }
-}
-// POSIX dynamic shared memory: one file per segment in /dev/shm
-function shmSegments() {
-  const out = new Map();
-  try {
-    for (const f of fs.readdirSync('/dev/shm')) {
-      if (!f.startsWith('PostgreSQL.')) continue;
-      try { out.set(f, fs.statSync(`/dev/shm/${f}`).size); } catch {}
-    }
-  } catch {}
-  return out;
-}
-
-// Follows the parallel workers of a backend (their VmHWM) and the DSM segments created meanwhile,
-// every 10 ms, while a query runs.
-function sampler(leaderPid) {
-  const postmaster = ppidOf(leaderPid);
-  const base = shmSegments();
-  const peaks = new Map();
-  const anonPeaks = new Map(); // private memory (RssAnon), sampled: the mapped index file and shared buffers are not in it
-  let leaderAnonPeak = 0;
-  const others = new Set();
-  const newSegs = new Map();
-  let shmPeak = 0;
-  const tag = `parallel worker for PID ${leaderPid}`;
-  const tick = () => {
-    for (const pid of childrenOf(postmaster)) {
-      if (others.has(pid)) continue;
-      if (!peaks.has(pid)) {
-        let cmd = '';
-        try { cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
-        if (!cmd.includes(tag)) { others.add(pid); continue; }
-      }
-      const st = procStatus(pid);
-      if (st && st.VmHWM > (peaks.get(pid) || 0)) peaks.set(pid, st.VmHWM);
-      if (st && st.RssAnon > (anonPeaks.get(pid) || 0)) anonPeaks.set(pid, st.RssAnon);
-    }
-    const ls = procStatus(leaderPid);
-    if (ls && ls.RssAnon > leaderAnonPeak) leaderAnonPeak = ls.RssAnon;
-    let sum = 0;
-    for (const [f, sz] of shmSegments()) {
-      if (base.has(f)) continue;
-      sum += sz;
-      if (sz > (newSegs.get(f) || 0)) newSegs.set(f, sz);
-    }
-    shmPeak = Math.max(shmPeak, sum);
-  };
-  const timer = setInterval(tick, 10);
-  return () => {
-    clearInterval(timer);
-    const v = [...peaks.values()];
-    const va = [...anonPeaks.values()];
-    const segs = [...newSegs.values()];
-    return {
-      workers_seen: v.length, worker_peak_max_kb: v.length ? Math.max(...v) : null,
-      leader_anon_peak_kb: leaderAnonPeak, worker_anon_peak_max_kb: va.length ? Math.max(...va) : null,
-      dsm_peak_bytes: shmPeak, dsm_largest_segment_bytes: segs.length ? Math.max(...segs) : 0, dsm_segments: segs.length,
-    };
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL.
