@@ -43,21 +43,14 @@ fi
 export BENCH_COMMIT
 
 say() { echo "[index_bench.sh] $*" >&2; }
+. "$BENCH_DIR/common.sh"
 
 for c in node python3 gcc make pg_virtualenv; do
   command -v "$c" >/dev/null 2>&1 || { say "needs $c (see bench/README.md)"; exit 1; }
 done
-if [ ! -d "$BENCH_DIR/node_modules/@duckdb/node-api" ] || [ ! -d "$BENCH_DIR/node_modules/pg" ]; then
-  say "npm ci (bench/package.json)"
-  (cd "$BENCH_DIR" && npm ci --no-audit --no-fund --loglevel=error >&2)
-fi
+bench_node_modules
 
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  say "building and installing cloudtrail_fdw"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-  make -C "$ROOT" -s >&2
-  $SUDO make -C "$ROOT" -s install >&2
-fi
+bench_build
 gcc -O2 -Wall -o "$BENCH_DIR/stat_floor" "$BENCH_DIR/stat_floor.c"
 
 manifest="$BENCH_MIRROR/.bench-manifest.json"

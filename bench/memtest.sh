@@ -13,15 +13,10 @@ ROOT=$(cd "$BENCH_DIR/.." && pwd)
 DIR=${BENCH_MEMTEST_DIR:-/srv/ct-memtest}
 MB=${BENCH_MEMTEST_MB:-500}
 say() { echo "[memtest.sh] $*" >&2; }
+. "$BENCH_DIR/common.sh"
 
-if [ ! -d "$BENCH_DIR/node_modules/pg" ]; then
-  (cd "$BENCH_DIR" && npm ci --no-audit --no-fund --loglevel=error >&2)
-fi
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-  make -C "$ROOT" -s >&2
-  $SUDO make -C "$ROOT" -s install >&2
-fi
+bench_node_modules
+bench_build
 if [ "${BENCH_SKIP_GEN:-0}" != 1 ]; then
   gen_sha=$(sha256sum "$BENCH_DIR/gen_mirror.py" | cut -c1-16)
   m="$DIR/.bench-manifest.json"

@@ -38,6 +38,7 @@ export BENCH_MIRROR=${BENCH_MIRROR:-/srv/ct-bench}
 BENCH_PG_OPTS=${BENCH_PG_OPTS:-"shared_buffers=4GB work_mem=64MB"}
 
 say() { echo "[run.sh] $*" >&2; }
+. "$BENCH_DIR/common.sh"
 
 # ---- what it needs -------------------------------------------------------------------------
 need_pkgs=""
@@ -56,19 +57,10 @@ if [ -n "$need_pkgs" ]; then
   }
 fi
 
-if [ ! -d "$BENCH_DIR/node_modules/@duckdb/node-api" ] || [ ! -d "$BENCH_DIR/node_modules/pg" ] ||
-   [ "$BENCH_DIR/package-lock.json" -nt "$BENCH_DIR/node_modules/.package-lock.json" ]; then
-  say "npm ci (bench/package.json)"
-  (cd "$BENCH_DIR" && npm ci --no-audit --no-fund --loglevel=error >&2)
-fi
+bench_node_modules
 
 # ---- the extension -----------------------------------------------------------------------------
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  say "building and installing cloudtrail_fdw"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-  make -C "$ROOT" -s >&2
-  $SUDO make -C "$ROOT" -s install >&2
-fi
+bench_build
 
 gcc -O2 -Wall -o "$BENCH_DIR/inflate_floor" "$BENCH_DIR/inflate_floor.c" -lz -ldeflate -lpthread
 
