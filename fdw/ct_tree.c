@@ -53,7 +53,6 @@ typedef struct DirEntry
 	EntryKind	kind;
 	int64		size;
 	struct timespec mtime;
-	uint64		ino;			/* a day folder's, with want_ids */
 	CtSpan		span;			/* an event file's, see keep_file() */
 } DirEntry;
 
@@ -474,28 +473,42 @@ list_dir(CtTree *tree, const char *rel, CtLevel level, bool files,
 			entries[kept].kind = kind;
 			entries[kept].size = size;
 			entries[kept].mtime = mtime;
-			entries[kept].ino = 0;
-			/*
-			 * The identity of a day folder, for a scan through the index:
-			 * asked here, by name in its month folder, it costs a third of
-			 * asking by its whole path later.
-			 */
-			if (level == CT_LEVEL_MONTH && tree->index && !tree->index_plan)
-			{
-				struct stat st;
-
-				if (fstatat(dirfd(dir), entries[i].name, &st, 0) == 0)
-				{
-					entries[kept].mtime = st.st_mtim;
-					entries[kept].ino = (uint64) st.st_ino;
-				}
-			}
 			kept++;
 		}
 		*n = kept;
 	}
 	FreeDir(dir);
 	return entries;
+}
+
+/*
+ * A day folder's identity, for a scan through the index (files_from_index)
+ * to compare with the one it was indexed with.  Asked by name in its month
+ * folder (month_rel, opened once for all its days: *mfd, -1 before), it
+ * costs a third of asking by its whole path later.
+ */
+static void
+note_day_identity(CtTree *tree, const char *month_rel, int *mfd, const char *name,
+				  CtPartition *p)
+{
+	struct stat st;
+
+	p->id_known = false;
+	if (*mfd == -1)
+	{
+		char	   *abs = abs_path(tree, month_rel);
+
+		*mfd = OpenTransientFile(abs, O_RDONLY | O_DIRECTORY);
+		if (*mfd < 0)
+			*mfd = -2;			/* asked again by path, as without this */
+		pfree(abs);
+	}
+	if (*mfd < 0 || fstatat(*mfd, name, &st, 0) != 0)
+		return;
+	p->id_known = true;
+	p->id_mtime_sec = st.st_mtim.tv_sec;
+	p->id_mtime_nsec = st.st_mtim.tv_nsec;
+	p->id_ino = (uint64) st.st_ino;
 }
 
 /*
@@ -509,6 +522,7 @@ walk(CtTree *tree, const char *rel, CtLevel level, CtPartition *cur,
 {
 	DirEntry   *entries;
 	int			n;
+	int			mfd = -1;		/* a month folder, for its days' identities */
 
 	check_stack_depth();
 	CHECK_FOR_INTERRUPTS();
@@ -592,10 +606,10 @@ walk(CtTree *tree, const char *rel, CtLevel level, CtPartition *cur,
 					if (!valid_date(y, m, d))
 						break;
 					next.date = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
-					next.id_known = entries[i].ino != 0;
-					next.id_mtime_sec = entries[i].mtime.tv_sec;
-					next.id_mtime_nsec = entries[i].mtime.tv_nsec;
-					next.id_ino = entries[i].ino;
+					/* only the days the scan keeps */
+					if (!pruned && tree->index && !tree->index_plan &&
+						ct_keep_partition(tree->prune, &next))
+						note_day_identity(tree, rel, &mfd, name, &next);
 					walk(tree, child, CT_LEVEL_DAY, &next, 0, pruned, out);
 					break;
 				}
@@ -604,6 +618,8 @@ walk(CtTree *tree, const char *rel, CtLevel level, CtPartition *cur,
 		}
 		pfree(child);
 	}
+	if (mfd >= 0)
+		CloseTransientFile(mfd);
 }
 
 /*
