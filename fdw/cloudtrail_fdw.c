@@ -530,6 +530,7 @@ ctGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	List	   *fdw_private;
 	List	   *fdw_exprs = NIL;
 	List	   *conds;
+	List	   *scan_tlist;
 	char	   *window = "";
 	int			attidx = -1;
 
@@ -560,11 +561,11 @@ ctGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	 * checked on the rows, so the answer never depends on the pushdown.
 	 */
 	scan_clauses = extract_actual_clauses(scan_clauses, false);
+	scan_tlist = ct_field_scan_tlist(root, baserel, foreigntableid, fpinfo->attrs_used);
+	if (scan_tlist != NIL)
+		tlist = ct_field_output_tlist(root, baserel, tlist, scan_tlist, baserel->max_attr);
 	return make_foreignscan(tlist, scan_clauses, baserel->relid, fdw_exprs,
-							fdw_private,
-							ct_field_scan_tlist(root, baserel, foreigntableid,
-												fpinfo->attrs_used),
-							NIL, outer_plan);
+							fdw_private, scan_tlist, NIL, outer_plan);
 }
 
 static int64
@@ -613,12 +614,22 @@ ctBeginForeignScan(ForeignScanState *node, int eflags)
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
 	st = palloc0(sizeof(CtFdwState));
+	foreach(lc, (List *) list_nth(plan->fdw_private, CtPrivAttrs))
+		attrs = bms_add_member(attrs, lfirst_int(lc) - FirstLowInvalidHeapAttributeNumber);
 	if (plan->fdw_scan_tlist != NIL)
+	{
+		Bitmapset  *tlist_attrs;
+
 		ct_scan_tlist_columns(plan, RelationGetDescr(node->ss.ss_currentRelation)->natts,
-							  &attrs, &st->fields);
-	else
-		foreach(lc, (List *) list_nth(plan->fdw_private, CtPrivAttrs))
-			attrs = bms_add_member(attrs, lfirst_int(lc) - FirstLowInvalidHeapAttributeNumber);
+							  &tlist_attrs, &st->fields);
+
+		/*
+		 * A physical target list (createplan.c's, when the node above does
+		 * not mind extra columns) names every column; only those the query
+		 * uses, as planned, are converted.  The others are never read above.
+		 */
+		attrs = bms_int_members(attrs, tlist_attrs);
+	}
 
 	st->conds = ct_conds_from_private(list_nth(plan->fdw_private, CtPrivConds),
 									  plan->fdw_exprs);

@@ -254,6 +254,97 @@ ct_field_scan_tlist(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
 	return tlist;
 }
 
+typedef struct ResidualContext
+{
+	Index		varno;
+	List	   *fields;			/* the field expressions of the scan */
+	Bitmapset  *attnos;			/* columns used other than through them */
+} ResidualContext;
+
+static bool
+residual_walker(Node *node, ResidualContext *cx)
+{
+	if (node == NULL)
+		return false;
+	if (list_member(cx->fields, node))
+		return false;
+	if (IsA(node, Var))
+	{
+		Var		   *var = (Var *) node;
+
+		if (var->varno == cx->varno && var->varlevelsup == 0)
+			cx->attnos = bms_add_member(cx->attnos, var->varattno);
+		return false;
+	}
+	return expression_tree_walker(node, residual_walker, (void *) cx);
+}
+
+/* createplan.c's physical target list: every column, in order, as a Var? */
+static bool
+is_physical_tlist(List *tlist, Index varno, int natts)
+{
+	ListCell   *lc;
+
+	if (list_length(tlist) != natts)
+		return false;
+	foreach(lc, tlist)
+	{
+		TargetEntry *tle = lfirst_node(TargetEntry, lc);
+		Var		   *var = (Var *) tle->expr;
+
+		if (!IsA(var, Var) || var->varno != varno || var->varlevelsup != 0 ||
+			var->varattno != tle->resno)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The target list of a scan that has a field target list (scan_tlist, from
+ * ct_field_scan_tlist).  When the node above does not mind extra columns
+ * (an aggregate, say), createplan.c gives the scan a physical target list,
+ * every column in order: the scan would then convert each of them, and the
+ * node above would compute count(useridentity->>'arn') from the whole
+ * column.  Instead the scan produces the fields, which setrefs.c matches in
+ * the expressions above it, and only the columns the query level uses other
+ * than through a field.  Any other target list is returned as it is.
+ */
+List *
+ct_field_output_tlist(PlannerInfo *root, RelOptInfo *baserel, List *tlist,
+					  List *scan_tlist, int natts)
+{
+	ResidualContext cx;
+	List	   *out = NIL;
+	ListCell   *lc;
+
+	if (!is_physical_tlist(tlist, baserel->relid, natts))
+		return tlist;
+	cx.varno = baserel->relid;
+	cx.fields = NIL;
+	cx.attnos = NULL;
+	foreach(lc, scan_tlist)
+		if (((TargetEntry *) lfirst(lc))->resno > natts)
+			cx.fields = lappend(cx.fields, ((TargetEntry *) lfirst(lc))->expr);
+	residual_walker((Node *) root->processed_tlist, &cx);
+	residual_walker(root->parse->havingQual, &cx);
+
+	foreach(lc, tlist)
+	{
+		TargetEntry *tle = lfirst_node(TargetEntry, lc);
+
+		if (bms_is_member(tle->resno, cx.attnos))
+		{
+			tle = flatCopyTargetEntry(tle);
+			tle->resno = list_length(out) + 1;
+			out = lappend(out, tle);
+		}
+	}
+	foreach(lc, cx.fields)
+		out = lappend(out, makeTargetEntry(copyObject(lfirst(lc)), list_length(out) + 1,
+										   NULL, false));
+	return out;
+}
+
 static bool
 index_var_walker(Node *node, Bitmapset **used)
 {

@@ -112,6 +112,30 @@ SET cloudtrail_fdw.enable_pushdown = off;
 SELECT event->>'eventID' FROM typed_fields;
 RESET cloudtrail_fdw.enable_pushdown;
 
+-- Under an aggregate the plan may give the scan a physical target list
+-- (every column): the scan then outputs the fields the aggregate reads and
+-- only the columns used other than through a field, and converts no other
+-- column.  The 19th has a record whose "v" is no integer: converting v_int
+-- when only event->>'eventID' is asked for would fail.
+CREATE FOREIGN TABLE typed_agg (eventid text, event jsonb, v_int integer OPTIONS (field 'v'))
+  SERVER types_fields OPTIONS (location 'AWSLogs/123456789012/CloudTrail/us-east-1/2020/01/19');
+SELECT count(event->>'eventID'), max(event->>'v') FROM typed_agg;
+SELECT v_int FROM typed_agg;
+\echo :LAST_ERROR_SQLSTATE
+SELECT q, fields_both_ways(q) FROM (VALUES
+  ($$SELECT count(useridentity->>'userName'), count(DISTINCT useridentity->>'arn') FROM cloudtrail_logs$$),
+  ($$SELECT count(*) FROM cloudtrail_logs WHERE requestparameters->>'bucketName' LIKE '%-us-east-1'$$),
+  ($$SELECT max(useridentity->>'userName'), count(useridentity), min(eventname) FROM cloudtrail_logs$$),
+  ($$SELECT eventname, count(useridentity->>'userName') FROM cloudtrail_logs GROUP BY eventname
+      HAVING max(useridentity->>'type') > '' AND count(requestparameters) >= 0$$),
+  ($$SELECT count(event->>'eventID'), max(event->>'v') FROM typed_agg$$)
+) v(q);
+SELECT explain_filter($$EXPLAIN (COSTS OFF, VERBOSE) SELECT count(useridentity->>'userName'),
+  max(useridentity->>'type') FROM cloudtrail_logs WHERE requestparameters->>'bucketName' LIKE '%-us-east-1'$$);
+SELECT explain_filter($$EXPLAIN (COSTS OFF, VERBOSE) SELECT eventname, count(useridentity->>'userName')
+  FROM cloudtrail_logs GROUP BY eventname HAVING count(requestparameters) >= 0$$);
+DROP FOREIGN TABLE typed_agg;
+
 -- in parallel plans too
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
