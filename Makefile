@@ -17,6 +17,7 @@ OBJS = \
 	fdw/ct_quals.o \
 	fdw/ct_refresh.o \
 	fdw/ct_rawcheck.o \
+	fdw/ct_regex.o \
 	fdw/ct_scan.o \
 	fdw/ct_sig.o \
 	fdw/ct_stream.o \
@@ -140,20 +141,32 @@ test/unit/test_rawcheck: $(CT_RAW_DEPS)
 test/unit/test_rawcheck_asan: $(CT_RAW_DEPS)
 	$(CT_ASAN_CC) $(CT_UNIT_CFLAGS) $(CT_HS_CFLAGS) -O1 $(CT_SAN_FLAGS) -o $@ $(CT_RAW_SRCS) $(CT_TEST_LIBS) $(CT_HS_LIBS)
 
+# the literal pieces of a regular expression, against POSIX regexec()
+CT_REGEX_SRCS = $(srcdir)/test/unit/test_regex.c $(srcdir)/fdw/ct_regex.c
+CT_REGEX_DEPS = $(CT_REGEX_SRCS) $(srcdir)/fdw/ct_regex.h $(srcdir)/fdw/ct_port.h
+
+test/unit/test_regex: $(CT_REGEX_DEPS)
+	$(CT_UNIT_CC) $(CT_UNIT_CFLAGS) -O2 -o $@ $(CT_REGEX_SRCS)
+
+test/unit/test_regex_asan: $(CT_REGEX_DEPS)
+	$(CT_ASAN_CC) $(CT_UNIT_CFLAGS) -O1 $(CT_SAN_FLAGS) -o $@ $(CT_REGEX_SRCS)
+
 # microbenchmark of the raw-bytes check over real records (bench/README.md)
 bench/rawcheck_bench: $(srcdir)/bench/rawcheck_bench.c $(CT_RAW_DEPS) $(CT_UNIT_DEPS)
 	$(CT_UNIT_CC) -DCT_FRONTEND -I$(srcdir)/fdw -Wall -Wextra -Wno-missing-field-initializers -Werror -O2 $(CT_HS_CFLAGS) -o $@ $< \
 		$(srcdir)/fdw/ct_rawcheck.c $(srcdir)/fdw/ct_stream.c $(srcdir)/fdw/ct_json.c -lz -ldeflate $(CT_HS_LIBS)
 
 .PHONY: unittest unittest-asan fuzz clean-unittest
-unittest: test/unit/test_stream_json test/unit/test_rawcheck
+unittest: test/unit/test_stream_json test/unit/test_rawcheck test/unit/test_regex
 	test/unit/test_stream_json $(srcdir)/test/realdata
 	test/unit/test_rawcheck
+	test/unit/test_regex
 
-unittest-asan: test/unit/test_stream_json_asan test/unit/test_rawcheck_asan
+unittest-asan: test/unit/test_stream_json_asan test/unit/test_rawcheck_asan test/unit/test_regex_asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		test/unit/test_stream_json_asan $(srcdir)/test/realdata
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 test/unit/test_rawcheck_asan
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 test/unit/test_regex_asan
 
 # New inputs go to test/fuzz/work/<target>/corpus (kept between runs); the
 # committed seeds in test/fuzz/corpus/<target>/ are only read.
@@ -174,5 +187,6 @@ fuzz: $(addprefix test/fuzz/,$(CT_FUZZ_TARGETS))
 clean-unittest:
 	rm -f test/unit/test_stream_json test/unit/test_stream_json_asan \
 		test/unit/test_rawcheck test/unit/test_rawcheck_asan \
+		test/unit/test_regex test/unit/test_regex_asan \
 		$(addprefix test/fuzz/,$(CT_FUZZ_TARGETS))
 	rm -rf $(CT_FUZZ_WORK)

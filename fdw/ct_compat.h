@@ -88,6 +88,13 @@ ct_input_call(FmgrInfo *flinfo, char *str, Oid ioparam, int32 typmod, Datum *out
  */
 #define CT_F_DATE_OF_TIMESTAMPTZ 1178
 
+/* regexp_like(text, text) arrived in 15 */
+#if PG_VERSION_NUM >= 150000
+#define CT_F_REGEXP_LIKE F_REGEXP_LIKE_TEXT_TEXT
+#else
+#define CT_F_REGEXP_LIKE InvalidOid
+#endif
+
 /* dynahash keys that are C strings: a flag from 14, the default before */
 #if PG_VERSION_NUM >= 140000
 #define CT_HASH_STRINGS HASH_STRINGS

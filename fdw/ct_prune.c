@@ -65,6 +65,7 @@ make_str_cond(const CtCond *c, Datum value)
 	Datum	   *elems;
 	bool	   *nulls;
 	int			n;
+	int			cap;
 
 	if (c->op == CT_OP_IN || c->op == CT_OP_LIKE || c->op == CT_OP_ILIKE)
 		deconstruct_array(DatumGetArrayTypeP(value), TEXTOID, -1, false,
@@ -81,8 +82,9 @@ make_str_cond(const CtCond *c, Datum value)
 	sc->key = c->key;
 	sc->vals = palloc(sizeof(char *) * Max(n, 1));
 	sc->lens = palloc(sizeof(size_t) * Max(n, 1));
-	sc->needles = palloc(sizeof(char *) * Max(n, 1));
-	sc->needle_lens = palloc(sizeof(size_t) * Max(n, 1));
+	cap = Max(n, 1);
+	sc->needles = palloc(sizeof(char *) * cap);
+	sc->needle_lens = palloc(sizeof(size_t) * cap);
 	sc->raw_ok = true;
 	for (int i = 0; i < n; i++)
 	{
@@ -94,11 +96,21 @@ make_str_cond(const CtCond *c, Datum value)
 		v = to_utf8(elems[i], &len);
 		if (sc->pattern)
 		{
-			/* a LIKE pattern's piece: looked for as is, if that is exact */
-			if (ct_raw_piece_ok(v, len))
+			/* a piece: the parts of it that are exact to look for */
+			size_t	   *starts = palloc(sizeof(size_t) * (len + 1));
+			size_t	   *plens = palloc(sizeof(size_t) * (len + 1));
+			int			nparts = ct_raw_piece_parts(v, len, starts, plens);
+
+			if (sc->nvals + nparts > cap)
 			{
-				sc->needles[sc->nvals] = v;
-				sc->needle_lens[sc->nvals] = len;
+				cap = (sc->nvals + nparts) * 2;
+				sc->needles = repalloc(sc->needles, sizeof(char *) * cap);
+				sc->needle_lens = repalloc(sc->needle_lens, sizeof(size_t) * cap);
+			}
+			for (int k = 0; k < nparts; k++)
+			{
+				sc->needles[sc->nvals] = pnstrdup(v + starts[k], plens[k]);
+				sc->needle_lens[sc->nvals] = plens[k];
 				sc->nvals++;
 			}
 			continue;

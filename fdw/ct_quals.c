@@ -36,6 +36,7 @@
 #include "cloudtrail_fdw.h"
 #include "ct_compat.h"
 #include "ct_rawcheck.h"
+#include "ct_regex.h"
 
 bool		ct_enable_pushdown = true;
 bool		ct_enable_sorted_scan = true;
@@ -580,6 +581,82 @@ classify_like(ExtractContext *cx, OpExpr *op, CtColumnMap *map, Oid coltype,
 }
 
 static void
+collect_piece(void *arg, const char *piece, size_t len)
+{
+	List	  **pieces = (List **) arg;
+
+	*pieces = lappend(*pieces, pnstrdup(piece, len));
+}
+
+/*
+ * col ~ 'pattern' and col ~* 'pattern' (also regexp_like and SIMILAR TO,
+ * which PostgreSQL turns into ~) with a constant pattern: pushed as the
+ * literal pieces every match holds (ct_regex.c), looked for as a LIKE
+ * pattern's are.  A pattern with none is not pushed.
+ */
+static void
+classify_regex(ExtractContext *cx, Expr *pattern, bool ci, Oid collid,
+			   CtColumnMap *map, Oid coltype, bool json_text, const char *label)
+{
+	Const	   *c = (Const *) strip_relabel(pattern);
+	List	   *pieces = NIL;
+	CtTarget	target;
+	char	   *pat;
+
+	if (!IsA(c, Const) || c->constisnull || c->consttype != TEXTOID ||
+		!bytewise_collation(collid))
+		return;
+	if (json_text)
+		target = CT_TARGET_STRING;
+	else if (!column_target(map, coltype, TEXTOID, &target) || target != CT_TARGET_STRING)
+		return;					/* path columns: = and prefixes only */
+	pat = TextDatumGetCString(c->constvalue);
+	if (!ct_regex_pieces(pat, strlen(pat), collect_piece, &pieces))
+		return;
+	if (ci)
+		pieces = ci_pieces(pieces);
+	if (pieces == NIL)
+		return;
+	add_cond(cx, target, ci ? CT_OP_ILIKE : CT_OP_LIKE, map, pieces_array(pieces), label,
+			 deparse_value(cx, (Expr *) c));
+	/* shown as written, not as the LIKE it is checked as */
+	((CtCond *) llast(cx->conds))->label =
+		psprintf("%s %s %s", label, ci ? "~*" : "~", deparse_value(cx, (Expr *) c));
+}
+
+/* Is this the function of text ~ text or text ~* text (or regexp_like)? */
+static bool
+regex_func(Oid funcid, bool *ci)
+{
+	*ci = (funcid == F_TEXTICREGEXEQ);
+	return funcid == F_TEXTREGEXEQ || funcid == F_TEXTICREGEXEQ ||
+		(OidIsValid(CT_F_REGEXP_LIKE) && funcid == CT_F_REGEXP_LIKE);
+}
+
+/* regexp_like(col, 'pattern'), a function call rather than an operator. */
+static void
+classify_funcexpr(ExtractContext *cx, FuncExpr *f)
+{
+	CtColumnMap map;
+	Oid			coltype;
+	char	   *label;
+	bool		ci;
+	bool		json_text = false;
+
+	if (!regex_func(f->funcid, &ci) || list_length(f->args) != 2 ||
+		!is_value_expr(lsecond(f->args)))
+		return;
+	if (!describe_column(cx, linitial(f->args), &map, &coltype, &label))
+	{
+		if (!describe_json_text(cx, linitial(f->args), &map, &label))
+			return;
+		coltype = TEXTOID;
+		json_text = true;
+	}
+	classify_regex(cx, lsecond(f->args), ci, f->inputcollid, &map, coltype, json_text, label);
+}
+
+static void
 classify_opexpr(ExtractContext *cx, OpExpr *op)
 {
 	Expr	   *left,
@@ -593,6 +670,7 @@ classify_opexpr(ExtractContext *cx, OpExpr *op)
 	CtOp		ctop;
 	bool		swapped = false;
 	bool		json_text = false;	/* col is json_col::text */
+	bool		ci;
 
 	if (list_length(op->args) != 2 || classify_event_day(cx, op))
 		return;
@@ -603,7 +681,8 @@ classify_opexpr(ExtractContext *cx, OpExpr *op)
 		col = left;
 		val = right;
 	}
-	else if ((op->opfuncid == F_TEXTLIKE || op->opfuncid == F_TEXTICLIKE) &&
+	else if ((op->opfuncid == F_TEXTLIKE || op->opfuncid == F_TEXTICLIKE ||
+			  regex_func(op->opfuncid, &ci)) &&
 			 describe_json_text(cx, left, &map, &label) && is_value_expr(right))
 	{
 		col = left;
@@ -625,6 +704,13 @@ classify_opexpr(ExtractContext *cx, OpExpr *op)
 	{
 		if (!swapped)
 			classify_like(cx, op, &map, coltype, json_text, label);
+		return;
+	}
+
+	if (regex_func(op->opfuncid, &ci))
+	{
+		if (!swapped)
+			classify_regex(cx, val, ci, op->inputcollid, &map, coltype, json_text, label);
 		return;
 	}
 
@@ -790,6 +876,8 @@ ct_extract_conds(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 			classify_or(&cx, (BoolExpr *) clause);
 		else if (IsA(clause, NullTest))
 			classify_nulltest(&cx, (NullTest *) clause);
+		else if (IsA(clause, FuncExpr))
+			classify_funcexpr(&cx, (FuncExpr *) clause);
 	}
 	table_close(cx.rel, NoLock);
 	return cx.conds;

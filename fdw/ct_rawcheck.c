@@ -94,24 +94,105 @@ ct_raw_value_ok(const char *v, size_t len, bool prefix)
 	return !maybe_non_string(v, len, prefix) && ct_raw_text_ok(v, len);
 }
 
-/* Can the raw check use this literal piece of a LIKE pattern? */
+/*
+ * Could the part [v, v + len) of a piece, every character of which passed
+ * piece_chars(), come from how jsonb prints a non-string value?  Numbers
+ * print in another form (1e3 as 1000), so a part of number characters
+ * only is not looked for; nor one starting with a space (jsonb's ": ").
+ */
+static bool
+part_ok(const char *v, size_t len)
+{
+	if (len == 0 || v[0] == ' ')
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') || v[i] == '-' || v[i] == '.'))
+			return true;
+	return false;
+}
+
+/*
+ * Which characters of a piece a raw check may look for (ok[i]).  A piece
+ * without '"' lies within one string of the text it is found in, or within
+ * what is between strings.  In a string, jsonb prints every character that
+ * needs no escape as the file does.  Between strings it prints objects and
+ * arrays with ": " and ", " and no other white space, whatever the file's:
+ * so brackets are never looked for, nor a ':' or ',' that is not followed,
+ * within the part, by a character other than a space (jsonb's own ':' and
+ * ',' always are by a space; one followed by anything else is in a string).
+ */
+static void
+piece_chars(const char *v, size_t len, bool *ok)
+{
+	for (size_t i = len; i-- > 0;)
+	{
+		unsigned char c = (unsigned char) v[i];
+
+		if (c == '"' || c == '\\' || c < 0x20 ||
+			c == '{' || c == '}' || c == '[' || c == ']')
+			ok[i] = false;
+		else if (c == ':' || c == ',')
+			ok[i] = i + 1 < len && v[i + 1] != ' ' && ok[i + 1];
+		else
+			ok[i] = true;
+	}
+}
+
+/*
+ * The parts of a literal piece of a LIKE pattern or a regular expression
+ * that a raw check may look for: every text that holds the piece holds each
+ * part, and a record holds each part's bytes if a string or the jsonb text
+ * of a value in it holds the part (and the record has no backslash).  The
+ * parts are the runs of characters piece_chars() allows, less leading
+ * spaces, that part_ok() keeps.  Writes each part's start and length (at
+ * most len of them); returns how many.
+ */
+int
+ct_raw_piece_parts(const char *v, size_t len, size_t *starts, size_t *lens)
+{
+	bool		small[128];
+	bool	   *ok = len <= sizeof(small) ? small : ct_alloc(len);
+	int			n = 0;
+	size_t		i = 0;
+
+	piece_chars(v, len, ok);
+	while (i < len)
+	{
+		size_t		j = i;
+
+		while (j < len && ok[j])
+			j++;
+		while (i < j && v[i] == ' ')
+			i++;
+		if (part_ok(v + i, j - i))
+		{
+			starts[n] = i;
+			lens[n] = j - i;
+			n++;
+		}
+		i = j + 1;
+	}
+	if (ok != small)
+		ct_free(ok);
+	return n;
+}
+
+/* Can the raw check look for this literal piece whole? */
 bool
 ct_raw_piece_ok(const char *v, size_t len)
 {
-	bool		not_number = false;
+	size_t	   *starts;
+	size_t	   *lens;
+	bool		whole;
 
-	if (len == 0 || v[0] == ' ' || !ct_raw_text_ok(v, len))
+	if (len == 0)
 		return false;
-	for (size_t i = 0; i < len; i++)
-	{
-		char		c = v[i];
-
-		if (c == '{' || c == '}' || c == '[' || c == ']' || c == ':' || c == ',')
-			return false;
-		if (!((c >= '0' && c <= '9') || c == '-' || c == '.'))
-			not_number = true;
-	}
-	return not_number;
+	starts = ct_alloc(sizeof(size_t) * len);
+	lens = ct_alloc(sizeof(size_t) * len);
+	whole = ct_raw_piece_parts(v, len, starts, lens) == 1 && lens[0] == len;
+	ct_free(starts);
+	ct_free(lens);
+	return whole;
 }
 
 /*

@@ -15,6 +15,7 @@
 extern bool ct_raw_text_ok(const char *v, size_t len);
 extern bool ct_raw_value_ok(const char *v, size_t len, bool prefix);
 extern bool ct_raw_piece_ok(const char *v, size_t len);
+extern int	ct_raw_piece_parts(const char *v, size_t len, size_t *starts, size_t *lens);
 extern size_t ct_raw_ci_span(const char *v, size_t len);
 extern size_t ct_raw_needle(const char *v, size_t len, bool prefix, char *out);
 extern bool ct_raw_may_match(const char *rec, size_t len, int nneedles,

@@ -21,8 +21,10 @@ SELECT eventid FROM rc_logs WHERE requestparameters::text LIKE '%no-such-bucket%
 SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE event::text LIKE '%AdministratorAccess%'$$);
 SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE rp_json::text LIKE '%my-bucket%private%'$$);
 SELECT scan_counts($$SELECT eventid FROM rc_json WHERE event::text LIKE '%StopLogging%'$$);
--- pieces jsonb could print differently from the file are not looked for:
--- numbers (1e3 prints as 1000), ": " and ", " of objects, a leading space
+-- what jsonb could print differently from the file is not looked for:
+-- numbers (1e3 prints as 1000), brackets, ": " and ", " of objects, a
+-- leading space; the rest of the piece is ('"key": "kelvin' looks for key
+-- and kelvin)
 SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE requestparameters::text LIKE '%1000%'$$);
 SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE requestparameters::text LIKE '%"key": "kelvin%'$$);
 SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE requestparameters::text LIKE '% 1.50%'$$);
@@ -39,6 +41,21 @@ SELECT eventid, useridentity->>'userName' FROM rc_logs
  WHERE useridentity->>'userName' ILIKE '%kkarl%' COLLATE "und-x-icu";
 SELECT eventid, requestparameters->>'key' FROM rc_logs
  WHERE requestparameters->>'key' ILIKE '%/istanbul' COLLATE "und-x-icu" ORDER BY 1;
+
+-- regular expressions (~, ~*, regexp_like, SIMILAR TO): the literal pieces
+-- that every match holds, looked for as a LIKE pattern's are; rc-03's
+-- escaped letter is found by the parse
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE requestparameters->>'bucketName' ~ '^no-such-b.cket$'$$);
+SELECT eventid FROM rc_logs WHERE requestparameters->>'bucketName' ~ 'such-bucke(t|T)' ORDER BY 1;
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE useridentity->>'arn' ~ '.+:iam::[0-9]{12}:root$'$$);
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE errormessage ~* 'user/mallory\s+is'$$);
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE regexp_like(useragent, 'Python/3\.[0-9]+')$$);
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE requestparameters::text ~ 'Administrator(Access)?'$$);
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE requestparameters->>'policyArn' SIMILAR TO '%policy/Admin%'$$);
+-- nothing every match holds: an alternative, options, a class
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE eventname ~ 'Delete|Stop'$$);
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE eventname ~ '(?i)deletetrail'$$);
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE sourceipaddress ~ '^[0-9.]+$'$$);
 
 -- every condition's values in one pass: an IN list of 200 names, with more
 SELECT explain_lines(format($$SELECT eventid FROM rc_logs WHERE eventname IN (%s)$$,
@@ -80,7 +97,22 @@ SELECT both_ways(q) FROM (VALUES
   ($$SELECT eventid FROM rc_logs WHERE eventname IN ('DeleteTrail', 'StopLogging', 'AttachUserPolicy', 'CreateUser')$$),
   ($$SELECT eventid FROM rc_logs WHERE eventname IN ('DeleteTrail', 'StopLogging') AND useridentity::text LIKE '%caf%'$$),
   ($$SELECT eventid FROM rc_logs WHERE eventname LIKE 'Create%' AND requestparameters::text LIKE '%bucket%' AND sourceipaddress = '198.51.100.2'$$),
-  ($$SELECT eventid FROM rc_logs WHERE eventname = 'GetObject' AND requestparameters IS NOT NULL AND event::text ILIKE '%RATIO%'$$)) v(q);
+  ($$SELECT eventid FROM rc_logs WHERE eventname = 'GetObject' AND requestparameters IS NOT NULL AND event::text ILIKE '%RATIO%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters->>'bucketName' ~ '^no-such-b.cket$'$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters->>'bucketName' ~ 'such-bucke(t|T)'$$),
+  ($$SELECT eventid FROM rc_logs WHERE useridentity->>'arn' ~ '.+:iam::[0-9]{12}:root$'$$),
+  ($$SELECT eventid FROM rc_logs WHERE errormessage ~* 'user/mallory\s+is'$$),
+  ($$SELECT eventid FROM rc_logs WHERE regexp_like(useragent, 'Python/3\.[0-9]+')$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters::text ~ 'Administrator(Access)?'$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters::text ~* 'KELVIN/'$$),
+  ($$SELECT eventid FROM rc_logs WHERE useridentity->>'userName' ~* 'KKARL' COLLATE "und-x-icu"$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters->>'key' ~ 'K?elvin/[^/]*'$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters::text ~ '1000|1e3'$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters::text ~ '"size": "@@1e3'$$),
+  ($$SELECT eventid FROM rc_logs WHERE useridentity::text ~ 'caf\u00e9'$$),
+  ($$SELECT eventid FROM rc_logs WHERE useridentity::text ~ '***=café'$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters->>'policyArn' SIMILAR TO '%policy/Admin%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE errormessage ~ 'arn:aws:iam::[0-9]+:user/M'$$)) v(q);
 SELECT both_ways(format($$SELECT eventid FROM rc_logs WHERE eventname IN (%s)$$,
   (SELECT string_agg(quote_literal(v), ', ') FROM (SELECT 'Name' || i FROM generate_series(1, 300) i
      UNION ALL VALUES ('GetObject'), ('ConsoleLogin'), ('CreateBucket')) x(v))));
@@ -89,11 +121,16 @@ SELECT both_ways(format($$SELECT eventid FROM rc_logs WHERE eventname IN (%s)$$,
 SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT eventid FROM rc_logs
  WHERE requestparameters::text LIKE '%no-such-bucket%' AND event::text ILIKE '%Bucket%'
    AND rp_json::text LIKE '%x%'$$);
+SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT eventid FROM rc_logs
+ WHERE useridentity->>'arn' ~ '.+:assumed-role/aws:.+' AND errormessage ~* 'not authorized'
+   AND regexp_like(useragent, 'Python/3') AND requestparameters::text SIMILAR TO '%bucket%'$$);
 -- not pushed: the text of something other than a column, NOT LIKE, a
 -- pattern that is not a constant
 SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT eventid FROM rc_logs
  WHERE (requestparameters->'key')::text LIKE '%x%' AND requestparameters::text NOT LIKE '%y%'
    AND eventname ILIKE eventid$$);
+SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT eventid FROM rc_logs
+ WHERE eventname !~ 'x' AND eventname ~ 'a|b' AND useragent ~ eventid AND errormessage ~ '(?x) a b'$$);
 
 -- every query compared so far (pushdown's and this file's), with Hyperscan
 -- and with memmem()

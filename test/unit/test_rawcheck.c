@@ -492,6 +492,191 @@ test_ci_span(void)
 	return 0;
 }
 
+/*
+ * ct_raw_piece_parts(): a value printed as jsonb prints it (": ", ", ", keys
+ * in jsonb's order, numbers in their plain form) and as a file may write it
+ * (any white space, the members in another order, exponents).  Every part of
+ * every piece of the jsonb text must be in the file's text.
+ */
+typedef struct TwoTexts
+{
+	char		jb[4096];
+	size_t		jl;
+	char		raw[8192];
+	size_t		rl;
+} TwoTexts;
+
+static void
+put2(TwoTexts *t, const char *jb, const char *raw)
+{
+	size_t		a = strlen(jb),
+				b = strlen(raw);
+
+	if (t->jl + a < sizeof(t->jb) && t->rl + b < sizeof(t->raw))
+	{
+		memcpy(t->jb + t->jl, jb, a);
+		t->jl += a;
+		memcpy(t->raw + t->rl, raw, b);
+		t->rl += b;
+	}
+}
+
+static void
+raw_ws(TwoTexts *t)
+{
+	static const char *const ws[] = {"", "", "", " ", "\n  ", "\t", "  "};
+
+	put2(t, "", ws[next_rand() % 7]);
+}
+
+static void
+gen_text_string(char *out)
+{
+	static const char alphabet[] = "ab:, {}[]-.1e0";
+	int			n = next_rand() % 8;
+
+	for (int i = 0; i < n; i++)
+		out[i] = alphabet[next_rand() % (sizeof(alphabet) - 1)];
+	out[n] = '\0';
+}
+
+static void
+gen_two(TwoTexts *t, int depth)
+{
+	char		buf[64],
+				buf2[64];
+	int			kind = next_rand() % (depth < 3 ? 6 : 4);
+
+	switch (kind)
+	{
+		case 0:
+			{
+				char		s[16];
+
+				gen_text_string(s);
+				snprintf(buf, sizeof(buf), "\"%s\"", s);
+				put2(t, buf, buf);
+				break;
+			}
+		case 1:
+			{
+				int			m = next_rand() % 1000;
+				int			k = next_rand() % 3;
+				int			neg = next_rand() % 4 == 0;
+
+				/* m e k, which jsonb prints as the plain number */
+				snprintf(buf, sizeof(buf), "%s%d", neg && m ? "-" : "", m * (k == 2 ? 100 : k == 1 ? 10 : 1));
+				if (k && next_rand() % 2)
+					snprintf(buf2, sizeof(buf2), "%s%de%d", neg && m ? "-" : "", m, k);
+				else
+					snprintf(buf2, sizeof(buf2), "%s", buf);
+				put2(t, buf, buf2);
+				break;
+			}
+		case 2:
+			put2(t, "1.50", "1.50");
+			break;
+		case 3:
+			{
+				static const char *const lits[] = {"true", "false", "null"};
+				const char *l = lits[next_rand() % 3];
+
+				put2(t, l, l);
+				break;
+			}
+		case 4:
+			{
+				int			n = next_rand() % 4;
+
+				put2(t, "[", "[");
+				for (int i = 0; i < n; i++)
+				{
+					if (i)
+					{
+						raw_ws(t);
+						put2(t, ", ", ",");
+					}
+					raw_ws(t);
+					gen_two(t, depth + 1);
+				}
+				raw_ws(t);
+				put2(t, "]", "]");
+				break;
+			}
+		default:
+			{
+				/* the members in one order for both: key order moves whole members only */
+				int			n = next_rand() % 4;
+
+				put2(t, "{", "{");
+				for (int i = 0; i < n; i++)
+				{
+					char		key[16];
+
+					if (i)
+					{
+						raw_ws(t);
+						put2(t, ", ", ",");
+					}
+					raw_ws(t);
+					gen_text_string(key);
+					snprintf(buf, sizeof(buf), "\"%s%d\"", key, i);
+					put2(t, buf, buf);
+					raw_ws(t);
+					put2(t, ": ", ":");
+					raw_ws(t);
+					gen_two(t, depth + 1);
+				}
+				raw_ws(t);
+				put2(t, "}", "}");
+				break;
+			}
+	}
+}
+
+static int
+test_piece_parts(void)
+{
+	long		parts = 0,
+				with_sep = 0;
+	static TwoTexts t;
+
+	for (int n = 0; n < 20000; n++)
+	{
+		t.jl = t.rl = 0;
+		gen_two(&t, 0);
+		for (int k = 0; k < 20 && t.jl > 0; k++)
+		{
+			size_t		start = next_rand() % t.jl;
+			size_t		len = 1 + next_rand() % 24;
+			size_t		starts[32],
+						lens[32];
+			int			np;
+
+			if (start + len > t.jl)
+				len = t.jl - start;
+			np = ct_raw_piece_parts(t.jb + start, len, starts, lens);
+			for (int i = 0; i < np; i++)
+			{
+				const char *p = t.jb + start + starts[i];
+
+				parts++;
+				if (memchr(p, ':', lens[i]) || memchr(p, ',', lens[i]))
+					with_sep++;
+				if (memmem(t.raw, t.rl, p, lens[i]) == NULL)
+				{
+					fprintf(stderr, "piece part \"%.*s\" of the jsonb text\n%.*s\nis not in the file's\n%.*s\n",
+							(int) lens[i], p, (int) t.jl, t.jb, (int) t.rl, t.raw);
+					return 1;
+				}
+			}
+		}
+	}
+	printf("rawcheck: %ld piece parts found in the file's text, %ld of them with ':' or ','\n",
+		   parts, with_sep);
+	return parts > 10000 && with_sep > 1000 ? 0 : 1;
+}
+
 int
 main(void)
 {
@@ -637,7 +822,7 @@ main(void)
 		   key_checks, key_rejected);
 	printf("rawcheck: %ld LIKE-piece checks against jansson, %ld records rejected on raw bytes, none wrongly\n",
 		   like_checks, like_rejected);
-	if (test_sets() != 0 || test_ci_span() != 0)
+	if (test_sets() != 0 || test_ci_span() != 0 || test_piece_parts() != 0)
 		return 1;
 	/* a check that never rejects tests nothing */
 	return rejected > 0 && key_rejected > 0 && like_rejected > 0 ? 0 : 1;
