@@ -563,7 +563,8 @@ ctGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	scan_clauses = extract_actual_clauses(scan_clauses, false);
 	scan_tlist = ct_field_scan_tlist(root, baserel, foreigntableid, fpinfo->attrs_used);
 	if (scan_tlist != NIL)
-		tlist = ct_field_output_tlist(root, baserel, tlist, scan_tlist, baserel->max_attr);
+		tlist = ct_field_output_tlist(root, baserel, best_path->path.pathtarget, tlist,
+									  scan_tlist, baserel->max_attr);
 	return make_foreignscan(tlist, scan_clauses, baserel->relid, fdw_exprs,
 							fdw_private, scan_tlist, NIL, outer_plan);
 }

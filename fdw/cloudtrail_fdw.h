@@ -400,7 +400,8 @@ extern bool ct_decode_field(Node *node, Var **var, List **keys, bool *jsonb);
 extern List *ct_field_scan_tlist(PlannerInfo *root, RelOptInfo *baserel,
 								 Oid relid, Bitmapset *attrs_used);
 extern List *ct_field_output_tlist(PlannerInfo *root, RelOptInfo *baserel,
-								   List *tlist, List *scan_tlist, int natts);
+								   PathTarget *target, List *tlist, List *scan_tlist,
+								   int natts);
 extern void ct_scan_tlist_columns(ForeignScan *plan, int natts,
 								  Bitmapset **attrs_used, List **fields);
 

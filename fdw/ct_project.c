@@ -279,14 +279,28 @@ residual_walker(Node *node, ResidualContext *cx)
 	return expression_tree_walker(node, residual_walker, (void *) cx);
 }
 
-/* createplan.c's physical target list: every column, in order, as a Var? */
+/*
+ * createplan.c's physical target list: every column, in order, as a Var,
+ * and not the path's own target (which the node above may need exactly:
+ * SELECT * has every column in order too)?
+ */
 static bool
-is_physical_tlist(List *tlist, Index varno, int natts)
+is_physical_tlist(List *tlist, PathTarget *target, Index varno, int natts)
 {
-	ListCell   *lc;
+	ListCell   *lc,
+			   *tc;
 
 	if (list_length(tlist) != natts)
 		return false;
+	if (list_length(target->exprs) == natts)
+	{
+		bool		same = true;
+
+		forboth(lc, tlist, tc, target->exprs)
+			same = same && equal(((TargetEntry *) lfirst(lc))->expr, lfirst(tc));
+		if (same)
+			return false;
+	}
 	foreach(lc, tlist)
 	{
 		TargetEntry *tle = lfirst_node(TargetEntry, lc);
@@ -307,17 +321,18 @@ is_physical_tlist(List *tlist, Index varno, int natts)
  * node above would compute count(useridentity->>'arn') from the whole
  * column.  Instead the scan produces the fields, which setrefs.c matches in
  * the expressions above it, and only the columns the query level uses other
- * than through a field.  Any other target list is returned as it is.
+ * than through a field.  Any other target list (the path's own, exactly as
+ * the node above asked for it) is returned as it is.
  */
 List *
-ct_field_output_tlist(PlannerInfo *root, RelOptInfo *baserel, List *tlist,
-					  List *scan_tlist, int natts)
+ct_field_output_tlist(PlannerInfo *root, RelOptInfo *baserel, PathTarget *target,
+					  List *tlist, List *scan_tlist, int natts)
 {
 	ResidualContext cx;
 	List	   *out = NIL;
 	ListCell   *lc;
 
-	if (!is_physical_tlist(tlist, baserel->relid, natts))
+	if (!is_physical_tlist(tlist, target, baserel->relid, natts))
 		return tlist;
 	cx.varno = baserel->relid;
 	cx.fields = NIL;

@@ -134,7 +134,12 @@ SELECT explain_filter($$EXPLAIN (COSTS OFF, VERBOSE) SELECT count(useridentity->
   max(useridentity->>'type') FROM cloudtrail_logs WHERE requestparameters->>'bucketName' LIKE '%-us-east-1'$$);
 SELECT explain_filter($$EXPLAIN (COSTS OFF, VERBOSE) SELECT eventname, count(useridentity->>'userName')
   FROM cloudtrail_logs GROUP BY eventname HAVING count(requestparameters) >= 0$$);
-DROP FOREIGN TABLE typed_agg;
+-- SELECT * asks for every column in order, exactly: no field is added
+CREATE FOREIGN TABLE typed_star (eventid text, event jsonb)
+  SERVER types_fields OPTIONS (location 'AWSLogs/123456789012/CloudTrail/us-east-1/2020/01/19');
+SELECT * FROM typed_star WHERE event->>'eventID' = 'bad19';
+SELECT explain_filter($$EXPLAIN (COSTS OFF, VERBOSE) SELECT * FROM typed_star WHERE event->>'eventID' = 'bad19'$$);
+DROP FOREIGN TABLE typed_agg, typed_star;
 
 -- in parallel plans too
 SET parallel_setup_cost = 0;
