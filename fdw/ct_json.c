@@ -182,6 +182,37 @@ scan_string(Scanner *sc, bool *escaped)
 	}
 }
 
+/*
+ * Most strings of a record are short and plain: when the first byte of the
+ * 16 after the opening quote that a string scanner must look at is the
+ * closing quote, the string is valid and ends there, without a call.
+ */
+static inline bool
+scan_string_fast(Scanner *sc, bool *escaped)
+{
+#if defined(__SSE2__)
+	const unsigned char *p = sc->p + 1;
+
+	if (sc->end - p >= 16)
+	{
+		__m128i		v = _mm_loadu_si128((const __m128i *) p);
+		__m128i		m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+												  _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+									 /* signed: bytes >= 0x80 are below 0x20 too */
+									 _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+		unsigned	mask = (unsigned) _mm_movemask_epi8(m);
+
+		if (mask != 0 && p[__builtin_ctz(mask)] == '"')
+		{
+			*escaped = false;
+			sc->p = p + __builtin_ctz(mask) + 1;
+			return true;
+		}
+	}
+#endif
+	return scan_string(sc, escaped);
+}
+
 static bool
 scan_number(Scanner *sc)
 {
@@ -240,7 +271,7 @@ skip_ws(Scanner *sc)
 		sc->p++;
 }
 
-static void
+static inline void
 record_add(CtRecord *rec, const CtValue *key, const CtValue *val)
 {
 	if (rec->nmembers == rec->cap)
@@ -312,7 +343,7 @@ scan_document(Scanner *sc, CtRecord *rec, size_t *used)
 				goto object_key;
 			case '"':
 				type = CT_JSON_STRING;
-				if (!scan_string(sc, &escaped))
+				if (!scan_string_fast(sc, &escaped))
 					return false;
 				break;
 			case 't':
@@ -397,7 +428,7 @@ object_key:
 		{
 			const unsigned char *kstart = sc->p;
 
-			if (!scan_string(sc, &escaped))
+			if (!scan_string_fast(sc, &escaped))
 				return false;
 			if (rec && depth == 1)
 			{
