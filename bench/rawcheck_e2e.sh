@@ -22,9 +22,12 @@ in17	SELECT count(*) FROM cloudtrail_logs WHERE eventname IN ($IAM17)
 in200	SELECT count(*) FROM cloudtrail_logs WHERE eventname IN ($N200)
 rp_like	SELECT count(*) FROM cloudtrail_logs WHERE requestparameters::text LIKE '%no-such-bucket%'
 uid_ilike	SELECT count(*) FROM cloudtrail_logs WHERE useridentity::text ILIKE '%no-such-user%'
+arn_re	SELECT count(*) FROM cloudtrail_logs WHERE useridentity->>'arn' ~ '.+:assumed-role/aws:.+'
+arn_like	SELECT count(*) FROM cloudtrail_logs WHERE useridentity->>'arn' LIKE 'arn:aws:iam::%:root'
+arn_similar	SELECT count(*) FROM cloudtrail_logs WHERE useridentity->>'arn' SIMILAR TO '%:user/no-such-user'
 SQL
 export Q MIRROR ROUNDS
-pg_virtualenv -o shared_buffers=1GB -o work_mem=64MB sh -c '
+pg_virtualenv -t -o shared_buffers=1GB -o work_mem=64MB sh -c '
 psql -qX -c "CREATE EXTENSION cloudtrail_fdw" -c "CREATE SERVER b FOREIGN DATA WRAPPER cloudtrail_fdw OPTIONS (root '"'"'$MIRROR'"'"')" -c "IMPORT FOREIGN SCHEMA cloudtrail FROM SERVER b INTO public" >/dev/null
 T=$(mktemp)
 # one warm-up round, then ROUNDS timed ones

@@ -147,6 +147,10 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SELECT two_ways($$SELECT eventid, useridentity->>'userName', event->>'eventSource' FROM cloudtrail_logs$$,
                 'max_parallel_workers_per_gather', '2', '0', false, 'Parallel Foreign Scan');
+SELECT two_ways($$SELECT count(useridentity->>'userName'), max(event->>'eventSource') FROM cloudtrail_logs
+                  WHERE requestparameters->>'bucketName' LIKE '%-%'$$,
+                'max_parallel_workers_per_gather', '2', '0', false, 'Parallel Foreign Scan');
+SELECT explain_filter($$EXPLAIN (COSTS OFF, VERBOSE) SELECT count(useridentity->>'userName') FROM cloudtrail_logs$$);
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
