@@ -190,26 +190,19 @@ scan_string(Scanner *sc, bool *escaped)
 static inline bool
 scan_string_fast(Scanner *sc, bool *escaped)
 {
-#if defined(__SSE2__)
 	const unsigned char *p = sc->p + 1;
 
 	if (sc->end - p >= 16)
 	{
-		__m128i		v = _mm_loadu_si128((const __m128i *) p);
-		__m128i		m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-												  _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-									 /* signed: bytes >= 0x80 are below 0x20 too */
-									 _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
-		unsigned	mask = (unsigned) _mm_movemask_epi8(m);
+		const unsigned char *q = ct_find_string_special(p, p + 16, true);
 
-		if (mask != 0 && p[__builtin_ctz(mask)] == '"')
+		if (q < p + 16 && *q == '"')
 		{
 			*escaped = false;
-			sc->p = p + __builtin_ctz(mask) + 1;
+			sc->p = q + 1;
 			return true;
 		}
 	}
-#endif
 	return scan_string(sc, escaped);
 }
 

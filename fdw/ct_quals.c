@@ -602,6 +602,7 @@ classify_regex(ExtractContext *cx, Expr *pattern, bool ci, Oid collid,
 	List	   *pieces = NIL;
 	CtTarget	target;
 	char	   *pat;
+	char	   *shown;
 
 	if (!IsA(c, Const) || c->constisnull || c->consttype != TEXTOID ||
 		!bytewise_collation(collid))
@@ -617,11 +618,10 @@ classify_regex(ExtractContext *cx, Expr *pattern, bool ci, Oid collid,
 		pieces = ci_pieces(pieces);
 	if (pieces == NIL)
 		return;
-	add_cond(cx, target, ci ? CT_OP_ILIKE : CT_OP_LIKE, map, pieces_array(pieces), label,
-			 deparse_value(cx, (Expr *) c));
+	shown = deparse_value(cx, (Expr *) c);
+	add_cond(cx, target, ci ? CT_OP_ILIKE : CT_OP_LIKE, map, pieces_array(pieces), label, shown);
 	/* shown as written, not as the LIKE it is checked as */
-	((CtCond *) llast(cx->conds))->label =
-		psprintf("%s %s %s", label, ci ? "~*" : "~", deparse_value(cx, (Expr *) c));
+	((CtCond *) llast(cx->conds))->label = psprintf("%s %s %s", label, ci ? "~*" : "~", shown);
 }
 
 /* Is this the function of text ~ text or text ~* text (or regexp_like)? */

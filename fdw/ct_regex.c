@@ -8,7 +8,8 @@
  * at its top level (no '|' outside parentheses), each run of plain
  * characters between its other atoms, less a last character that a
  * quantifier makes optional, stands in every match: so the value holds it,
- * and so do the record's raw bytes (under ct_raw_piece_ok's rules).  Those
+ * and so do the record's raw bytes (those of its parts that
+ * ct_raw_piece_parts() allows).  Those
  * runs are the pieces.
  *
  * The answer only decides which records a raw check may skip, so a piece
