@@ -632,13 +632,23 @@ parse_partition_dir(CtTree *tree, char *dir, CtPartition *p)
 	char	   *parts[CT_MAX_PREFIX_DEPTH + 10];
 	int			n = 0;
 	int			k;
-	char	   *save;
 
-	for (char *tok = strtok_r(dir, "/", &save); tok; tok = strtok_r(NULL, "/", &save))
+	/* cut at each '/' (planning does this for every folder of the index) */
+	for (char *c = dir;; c++)
 	{
-		if (n == lengthof(parts))
-			return false;
-		parts[n++] = tok;
+		char	   *start = c;
+
+		while (*c != '/' && *c != '\0')
+			c++;
+		if (c > start)
+		{
+			if (n == lengthof(parts))
+				return false;
+			parts[n++] = start;
+		}
+		if (*c == '\0')
+			break;
+		*c = '\0';
 	}
 	for (k = 0; k < n && strcmp(parts[k], "AWSLogs") != 0; k++)
 		;
@@ -655,49 +665,80 @@ parse_partition_dir(CtTree *tree, char *dir, CtPartition *p)
 }
 
 /*
+ * Folder i of the index as a partition, its path parts in buf (at least
+ * 2 x MAXPGPATH): false when it is outside the start of the walk, is pruned
+ * by its date or its path parts, or does not parse.  Counts it in
+ * partitions_total, as the walk would, unless it does not parse.
+ */
+static bool
+index_partition(CtTree *tree, int i, CtPartition *part, char *buf)
+{
+	size_t		slen = strlen(tree->start);
+	size_t		plen;
+	const char *path = ct_index_folder_path(tree->index, i, &plen);
+	DateADT		date;
+
+	if (slen > 0 && (plen < slen || strncmp(path, tree->start, slen) != 0 ||
+					 (plen > slen && path[slen] != '/')))
+		return false;
+	/* a folder its date prunes is only counted: every indexed folder parses */
+	date = ct_index_folder_date(tree->index, i);
+	if (!ct_keep_date(tree->prune, date))
+	{
+		tree->partitions_total++;
+		return false;
+	}
+	if (plen >= MAXPGPATH)
+		return false;
+	/* buf: the path, then a copy that parse_partition_dir() cuts up */
+	memcpy(buf, path, plen);
+	buf[plen] = '\0';
+	memcpy(buf + plen + 1, path, plen);
+	buf[2 * plen + 1] = '\0';
+	if (!parse_partition_dir(tree, buf + plen + 1, part))
+		return false;
+	tree->partitions_total++;
+	part->dir = buf;
+	part->date = date;
+	part->index_slot = i + 1;
+	part->id_known = false;
+	return ct_keep_partition(tree->prune, part);
+}
+
+/*
  * Planning with an index: the partitions it knows under the start of the
  * walk, without a look at the disk (a folder made since the last refresh is
- * missed, which only the estimates see: the scan walks the tree).
+ * missed, which only the estimates see: the scan walks the tree).  Each is
+ * one allocation, its strings after it: a scan of a year lists hundreds of
+ * thousands.
  */
 static List *
 partitions_from_index(CtTree *tree)
 {
 	List	   *out = NIL;
 	int			n = ct_index_nfolders(tree->index);
-	size_t		slen = strlen(tree->start);
+	char		buf[2 * MAXPGPATH];
 
 	for (int i = 0; i < n; i++)
 	{
-		const char *dir;
-		char	   *copy;
 		CtPartition part;
-		DateADT		date = ct_index_folder_date(tree->index, i);
-		bool		by_date = ct_keep_date(tree->prune, date);
-		size_t		plen;
-		const char *path = ct_index_folder_path(tree->index, i, &plen);
+		CtPartition *copy;
+		size_t		len;
 
 		CHECK_FOR_INTERRUPTS();
-		if (slen > 0 && (plen < slen || strncmp(path, tree->start, slen) != 0 ||
-						 (plen > slen && path[slen] != '/')))
+		if (!index_partition(tree, i, &part, buf))
 			continue;
-		/* a folder its date prunes is only counted: every indexed folder parses */
-		if (!by_date)
-		{
-			tree->partitions_total++;
-			continue;
-		}
-		dir = pnstrdup(path, plen);
-		copy = pstrdup(dir);
-		if (!parse_partition_dir(tree, copy, &part))
-			continue;
-		part.date = date;
-		part.index_slot = i + 1;
-		part.id_known = false;
-		tree->partitions_total++;
-		if (!ct_keep_partition(tree->prune, &part))
-			continue;
-		part.dir = (char *) dir;
-		out = lappend(out, memcpy(palloc(sizeof(CtPartition)), &part, sizeof(CtPartition)));
+		len = strlen(buf) + 1;
+		copy = palloc(sizeof(CtPartition) + 2 * len);
+		*copy = part;
+		copy->dir = (char *) (copy + 1);
+		memcpy(copy->dir, buf, 2 * len);
+		/* the path parts point into the copy of the cut-up path */
+		copy->account = copy->dir + (part.account - buf);
+		copy->region = copy->dir + (part.region - buf);
+		if (part.org)
+			copy->org = copy->dir + (part.org - buf);
+		out = lappend(out, copy);
 	}
 	return out;
 }
@@ -1034,63 +1075,92 @@ counted_whole(CtTree *tree, const CtPartition *part)
 		!(tree->use_digests && ct_prune_wants_digest(tree->prune, last));
 }
 
+/* Adds the files of one partition to the sizes of a plan. */
+static void
+size_partition(CtTree *tree, const CtPartition *part, CtTreeSizes *sizes,
+			   MemoryContext partcxt)
+{
+	int			n;
+	CtFile	   *files;
+	MemoryContext old;
+
+	if (counted_whole(tree, part))
+	{
+		CtFolderSummary sum;
+		int			folder = part->index_slot - 1;
+
+		ct_index_folder_summary(tree->index, folder, &sum);
+		n = (int) ct_index_folder_nfiles(tree->index, folder);
+		tree->files_listed += n;
+		tree->files_index_covered += n;
+		sizes->nfiles += n;
+		sizes->gz_bytes += sum.total_size - sum.plain_size;
+		sizes->plain_bytes += sum.plain_size;
+		return;
+	}
+	/* one folder's files at a time: planning a million files holds none */
+	old = MemoryContextSwitchTo(partcxt);
+	files = ct_tree_files(tree, part, true, &n);
+	MemoryContextSwitchTo(old);
+	for (int i = 0; i < n; i++)
+	{
+		if (files[i].size < 0)
+			continue;
+		if (files[i].gzip)
+			sizes->gz_bytes += files[i].size;
+		else
+			sizes->plain_bytes += files[i].size;
+	}
+	sizes->nfiles += n;
+	MemoryContextReset(partcxt);
+}
+
 /*
  * Planning: the number and bytes (gzip, plain) of the files a scan of the
  * tree would read, pruned by prune.  Returns the number of partitions.
+ * Through the index, its folders are taken one by one and nothing is kept
+ * of them: a whole archive's tens of thousands of partitions cost no memory.
  */
 int
 ct_tree_sizes(CtTree *tree, const CtPrune *prune, CtTreeSizes *sizes)
 {
-	List	   *parts;
-	ListCell   *lc;
-
+	int			nparts = 0;
 	MemoryContext partcxt = AllocSetContextCreate(CurrentMemoryContext,
 												  "cloudtrail_fdw sizing",
 												  ALLOCSET_DEFAULT_SIZES);
 
 	memset(sizes, 0, sizeof(*sizes));
 	tree->prune = (prune && ct_prune_active(prune)) ? prune : NULL;
-	parts = ct_tree_partitions(tree);
-	foreach(lc, parts)
+	if (tree->index && tree->index_plan && !tree->single_file)
 	{
-		CtPartition *part = lfirst(lc);
-		int			n;
-		CtFile	   *files;
-		MemoryContext old;
+		int			n = ct_index_nfolders(tree->index);
+		char		buf[2 * MAXPGPATH];
 
-		CHECK_FOR_INTERRUPTS();
-		if (counted_whole(tree, part))
-		{
-			CtFolderSummary sum;
-			int			folder = part->index_slot - 1;
-
-			ct_index_folder_summary(tree->index, folder, &sum);
-			n = (int) ct_index_folder_nfiles(tree->index, folder);
-			tree->files_listed += n;
-			tree->files_index_covered += n;
-			sizes->nfiles += n;
-			sizes->gz_bytes += sum.total_size - sum.plain_size;
-			sizes->plain_bytes += sum.plain_size;
-			continue;
-		}
-		/* one folder's files at a time: planning a million files holds none */
-		old = MemoryContextSwitchTo(partcxt);
-		files = ct_tree_files(tree, part, true, &n);
-		MemoryContextSwitchTo(old);
 		for (int i = 0; i < n; i++)
 		{
-			if (files[i].size < 0)
+			CtPartition part;
+
+			CHECK_FOR_INTERRUPTS();
+			if (!index_partition(tree, i, &part, buf))
 				continue;
-			if (files[i].gzip)
-				sizes->gz_bytes += files[i].size;
-			else
-				sizes->plain_bytes += files[i].size;
+			size_partition(tree, &part, sizes, partcxt);
+			nparts++;
 		}
-		sizes->nfiles += n;
-		MemoryContextReset(partcxt);
+	}
+	else
+	{
+		List	   *parts = ct_tree_partitions(tree);
+		ListCell   *lc;
+
+		foreach(lc, parts)
+		{
+			CHECK_FOR_INTERRUPTS();
+			size_partition(tree, lfirst(lc), sizes, partcxt);
+		}
+		nparts = list_length(parts);
 	}
 	MemoryContextDelete(partcxt);
-	return list_length(parts);
+	return nparts;
 }
 
 /*
