@@ -29,6 +29,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/ruleutils.h"
@@ -68,8 +69,10 @@ strip_relabel(Expr *e)
 }
 
 /*
- * What a column-side expression refers to: a column of this table, or
- * jsonb_col ->> 'key'.  Returns false if it is neither.
+ * What a column-side expression refers to: a column of this table, or a
+ * text field of a jsonb column, jsonb_col ->> 'key', jsonb_col -> 'a' ->>
+ * 'key' or jsonb_col #>> '{a,key}' (ct_decode_field()).  Returns false if it
+ * is neither.
  */
 static bool
 describe_column(ExtractContext *cx, Expr *e, CtColumnMap *map, Oid *typid,
@@ -77,18 +80,15 @@ describe_column(ExtractContext *cx, Expr *e, CtColumnMap *map, Oid *typid,
 {
 	Var		   *var;
 	Form_pg_attribute att;
-	char	   *key = NULL;
+	List	   *keys = NIL;
+	bool		jsonb;
 
 	e = strip_relabel(e);
-	if (IsA(e, OpExpr) && ((OpExpr *) e)->opfuncid == F_JSONB_OBJECT_FIELD_TEXT)
+	if (ct_decode_field((Node *) e, &var, &keys, &jsonb))
 	{
-		OpExpr	   *op = (OpExpr *) e;
-		Const	   *k = (Const *) lsecond(op->args);
-
-		if (!IsA(k, Const) || k->constisnull)
+		if (jsonb)
 			return false;
-		key = TextDatumGetCString(k->constvalue);
-		e = linitial(op->args);
+		e = (Expr *) var;
 	}
 	if (!IsA(e, Var))
 		return false;
@@ -100,15 +100,28 @@ describe_column(ExtractContext *cx, Expr *e, CtColumnMap *map, Oid *typid,
 	*typid = att->atttypid;
 	*label = pstrdup(quote_identifier(NameStr(att->attname)));
 
-	if (key != NULL)
+	if (keys != NIL)
 	{
-		/* col ->> 'key' reads one level further, exactly as jsonb does */
-		if (map->kind == CT_COL_FIELD && att->atttypid != JSONBOID)
+		StringInfoData buf;
+		ListCell   *lc;
+		char	  **path = palloc(sizeof(char *) * list_length(keys));
+		int			n = 0;
+
+		/* the field reads further down the record, exactly as jsonb does */
+		if (att->atttypid != JSONBOID)
 			return false;
-		if (!ct_column_map_descend(map, &key, 1))
+		initStringInfo(&buf);
+		appendStringInfoString(&buf, *label);
+		foreach(lc, keys)
+		{
+			path[n++] = lfirst(lc);
+			appendStringInfo(&buf, "%s%s", lnext(keys, lc) ? "->" : "->>",
+							 quote_literal_cstr(lfirst(lc)));
+		}
+		if (!ct_column_map_descend(map, path, n))
 			return false;
 		*typid = TEXTOID;
-		*label = psprintf("%s->>%s", *label, quote_literal_cstr(key));
+		*label = buf.data;
 	}
 	return true;
 }
@@ -624,6 +637,80 @@ classify_regex(ExtractContext *cx, Expr *pattern, bool ci, Oid collid,
 	((CtCond *) llast(cx->conds))->label = psprintf("%s %s %s", label, ci ? "~*" : "~", shown);
 }
 
+/* The strings of a jsonb value, keys and values, at any depth. */
+static List *
+jsonb_strings(Jsonb *jb)
+{
+	List	   *out = NIL;
+	JsonbIterator *it = JsonbIteratorInit(&jb->root);
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+	{
+		if ((tok == WJB_KEY || tok == WJB_VALUE || tok == WJB_ELEM) &&
+			v.type == jbvString)
+			out = lappend(out, pnstrdup(v.val.string.val, v.val.string.len));
+	}
+	return out;
+}
+
+/*
+ * jsonb_col @> 'constant' (and 'constant' <@ jsonb_col), jsonb_col ? 'key'
+ * and jsonb_col ?& keys, on a jsonb column or event.  Containment matches
+ * strings, keys and values, only by equality, so every string of the
+ * constant is a string of the column's value, and so of the record: each is
+ * looked for as a LIKE piece is, all of them needed.  A prefilter only: the
+ * clause decides.  ?| (any key) is not pushed.
+ */
+static void
+classify_contains(ExtractContext *cx, OpExpr *op, CtColumnMap *map, Oid coltype,
+				  Expr *val, bool swapped, const char *label)
+{
+	Const	   *c = (Const *) strip_relabel(val);
+	List	   *strings = NIL;
+	List	   *pieces = NIL;
+	ListCell   *lc;
+	char	   *shown;
+
+	if (coltype != JSONBOID || !IsA(c, Const) || c->constisnull)
+		return;
+	if (map->kind == CT_COL_EVENT)
+		(void) ct_column_map_descend(map, NULL, 0);
+	else if (map->kind != CT_COL_FIELD)
+		return;
+	if ((op->opfuncid == F_JSONB_CONTAINS && !swapped) ||
+		(op->opfuncid == F_JSONB_CONTAINED && swapped))
+		strings = jsonb_strings(DatumGetJsonbP(c->constvalue));
+	else if (op->opfuncid == F_JSONB_EXISTS && !swapped)
+		strings = list_make1(TextDatumGetCString(c->constvalue));
+	else if (op->opfuncid == F_JSONB_EXISTS_ALL && !swapped)
+	{
+		Datum	   *elems;
+		bool	   *nulls;
+		int			n;
+
+		deconstruct_array(DatumGetArrayTypeP(c->constvalue), TEXTOID, -1, false,
+						  TYPALIGN_INT, &elems, &nulls, &n);
+		for (int i = 0; i < n; i++)
+			if (!nulls[i])
+				strings = lappend(strings, TextDatumGetCString(elems[i]));
+	}
+	else
+		return;
+	foreach(lc, strings)
+		if (*(char *) lfirst(lc) != '\0')
+			pieces = lappend(pieces, lfirst(lc));
+	if (pieces == NIL)
+		return;
+	shown = deparse_value(cx, (Expr *) c);
+	add_cond(cx, CT_TARGET_STRING, CT_OP_LIKE, map, pieces_array(pieces), label, shown);
+	/* shown as written, not as the LIKE it is checked as */
+	((CtCond *) llast(cx->conds))->label = swapped ?
+		psprintf("%s %s %s", shown, get_opname(op->opno), label) :
+		psprintf("%s %s %s", label, get_opname(op->opno), shown);
+}
+
 /* Is this the function of text ~ text or text ~* text (or regexp_like)? */
 static bool
 regex_func(Oid funcid, bool *ci)
@@ -711,6 +798,13 @@ classify_opexpr(ExtractContext *cx, OpExpr *op)
 	{
 		if (!swapped)
 			classify_regex(cx, val, ci, op->inputcollid, &map, coltype, json_text, label);
+		return;
+	}
+
+	if (op->opfuncid == F_JSONB_CONTAINS || op->opfuncid == F_JSONB_CONTAINED ||
+		op->opfuncid == F_JSONB_EXISTS || op->opfuncid == F_JSONB_EXISTS_ALL)
+	{
+		classify_contains(cx, op, &map, coltype, val, swapped, label);
 		return;
 	}
 

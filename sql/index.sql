@@ -83,6 +83,8 @@ SELECT ix_lines($$SELECT * FROM cloudtrail_logs WHERE useridentity->>'accessKeyI
 SELECT ix_lines($$SELECT * FROM cloudtrail_logs WHERE eventname IN ('ConsoleLogin', 'CreateUser')$$);
 SELECT ix_lines($$SELECT * FROM cloudtrail_logs WHERE eventtime >= '2018-11-14 10:00' AND eventtime < '2018-11-14 11:00'$$);
 SELECT ix_lines($$SELECT * FROM cloudtrail_logs WHERE sourceipaddress = '203.0.113.250'$$);
+-- a nested key path (sessionContext.sessionIssuer.userName is indexed)
+SELECT ix_lines($$SELECT * FROM cloudtrail_logs WHERE useridentity->'sessionContext'->'sessionIssuer'->>'userName' = 'Admin'$$);
 SELECT explain_filter($$EXPLAIN (COSTS OFF, FORMAT JSON) SELECT * FROM cloudtrail_logs WHERE requestparameters->>'bucketName' = 'data-6666-us-east-1'$$);
 -- planning takes the partitions from the index, pruned and counted as a
 -- walk of the folders does

@@ -132,6 +132,55 @@ SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT eventid FROM rc_logs
 SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT eventid FROM rc_logs
  WHERE eventname !~ 'x' AND eventname ~ 'a|b' AND useragent ~ eventid AND errormessage ~ '(?x) a b'$$);
 
+-- nested key paths (-> chains, #>>, jsonb_extract_path_text) are pushed as
+-- ->> is; jsonb containment (@>, <@, ?, ?&) as the pieces every containing
+-- value holds, its strings.  ns-02's issuer name is escaped (found by the
+-- parse); in ns-03 sessionContext is an array, where -> 'key' gives NULL;
+-- ns-05 has requestParameters null, ns-06 none.
+\set ns :fixtures '_nested'
+CREATE SERVER ns FOREIGN DATA WRAPPER cloudtrail_fdw OPTIONS (root :'ns');
+CREATE FOREIGN TABLE ns_logs (eventid text, eventname text, useridentity jsonb,
+  requestparameters jsonb, additionaleventdata jsonb, event jsonb) SERVER ns;
+SELECT scan_counts($$SELECT eventid FROM ns_logs WHERE useridentity->'sessionContext'->'sessionIssuer'->>'userName' = 'ops-role'$$);
+SELECT eventid FROM ns_logs WHERE useridentity->'sessionContext'->'sessionIssuer'->>'userName' = 'ops-role' ORDER BY 1;
+SELECT scan_counts($$SELECT eventid FROM ns_logs WHERE useridentity #>> '{sessionContext,sessionIssuer,userName}' IN ('dev-role', 'no-such-role')$$);
+SELECT scan_counts($$SELECT eventid FROM ns_logs WHERE jsonb_extract_path_text(event, 'userIdentity', 'type') = 'Root'$$);
+SELECT scan_counts($$SELECT eventid FROM ns_logs WHERE event->'userIdentity'->'sessionContext'->'attributes'->>'mfaAuthenticated' IS NOT NULL$$);
+SELECT scan_counts($$SELECT eventid FROM ns_logs WHERE requestparameters @> '{"bucketName": "logs"}'$$);
+SELECT scan_counts($$SELECT eventid FROM ns_logs WHERE '{"MFAUsed": "No"}' <@ additionaleventdata$$);
+SELECT scan_counts($$SELECT eventid FROM ns_logs WHERE event @> '{"eventName": "ConsoleLogin", "additionalEventData": {"MFAUsed": "No"}}'$$);
+SELECT scan_counts($$SELECT eventid FROM ns_logs WHERE requestparameters ? 'roleArn'$$);
+SELECT scan_counts($$SELECT eventid FROM ns_logs WHERE requestparameters ?& '{bucketName,key}'$$);
+SELECT eventid FROM ns_logs WHERE useridentity @> '{"sessionContext": {"sessionIssuer": {"userName": "ops-role"}}}' ORDER BY 1;
+SELECT both_ways(q) FROM (VALUES
+  ($$SELECT eventid FROM ns_logs WHERE useridentity->'sessionContext'->'sessionIssuer'->>'userName' = 'ops-role'$$),
+  ($$SELECT eventid FROM ns_logs WHERE useridentity->'sessionContext'->'sessionIssuer'->>'userName' <> 'ops-role'$$),
+  ($$SELECT eventid FROM ns_logs WHERE useridentity #>> '{sessionContext,sessionIssuer,userName}' IN ('dev-role', 'ops-role')$$),
+  ($$SELECT eventid FROM ns_logs WHERE useridentity #>> '{sessionContext,0,sessionIssuer,userName}' = 'ops-role'$$),
+  ($$SELECT eventid FROM ns_logs WHERE jsonb_extract_path_text(useridentity, 'sessionContext', 'sessionIssuer', 'arn') LIKE '%:role/ops-%'$$),
+  ($$SELECT eventid FROM ns_logs WHERE event->'userIdentity'->>'type' = 'Root'$$),
+  ($$SELECT eventid FROM ns_logs WHERE event->'userIdentity'->'sessionContext'->'sessionIssuer'->>'userName' IS NOT NULL$$),
+  ($$SELECT eventid FROM ns_logs WHERE requestparameters->'tags'->>'key' = 'team'$$),
+  ($$SELECT eventid FROM ns_logs WHERE requestparameters @> '{"bucketName": "logs"}'$$),
+  ($$SELECT eventid FROM ns_logs WHERE requestparameters @> '{"tags": [{"value": "ops"}]}'$$),
+  ($$SELECT eventid FROM ns_logs WHERE requestparameters @> '{"bucketName": "ops-role"}'$$),
+  ($$SELECT eventid FROM ns_logs WHERE useridentity @> '{"sessionContext": {"sessionIssuer": {"userName": "ops-role"}}}'$$),
+  ($$SELECT eventid FROM ns_logs WHERE '{"MFAUsed": "No"}' <@ additionaleventdata$$),
+  ($$SELECT eventid FROM ns_logs WHERE event @> '{"eventName": "ConsoleLogin"}' AND event @> '{"userIdentity": {"type": "IAMUser"}}'$$),
+  ($$SELECT eventid FROM ns_logs WHERE requestparameters ? 'roleArn'$$),
+  ($$SELECT eventid FROM ns_logs WHERE requestparameters ? 'ops-role'$$),
+  ($$SELECT eventid FROM ns_logs WHERE useridentity->'sessionContext' ? 'sessionIssuer'$$),
+  ($$SELECT eventid FROM ns_logs WHERE requestparameters ?& '{bucketName,key}'$$),
+  ($$SELECT eventid FROM ns_logs WHERE requestparameters ?| '{roleArn,key}'$$)) v(q);
+-- not pushed: ?| (any key), a constant without a string (keys are), the column on
+-- the contained side, the field of a -> (jsonb), a path through an array
+SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT eventid FROM ns_logs
+ WHERE requestparameters ?| '{a,b}' AND requestparameters @> '[1, 2]'
+   AND '{"a": "b"}' @> useridentity AND useridentity->'sessionContext' @> '{"a": "b"}'
+   AND useridentity #>> '{sessionContext,0,x}' = 'y'$$);
+DROP FOREIGN TABLE ns_logs;
+DROP SERVER ns;
+
 -- every query compared so far (pushdown's and this file's), with Hyperscan
 -- and with memmem()
 SET client_min_messages = error;

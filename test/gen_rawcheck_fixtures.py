@@ -53,8 +53,61 @@ RECORDS = [
     rec(10, "ListBuckets", {"requestParameters": {"x": "a: b, c"}, "userAgent": "aws-cli/2.0 Python/3.8"}),
 ]
 
+# OUTDIR_nested: nested key paths (-> chains, #>>) and containment (@>, ?).
+# ns-02's issuer name is escaped (only the parse finds it); in ns-03
+# sessionContext is an array, where -> with a key gives NULL; ns-05 has
+# requestParameters null, ns-06 none.
+def nrec(i, name, extra):
+    r = rec(i, name, extra)
+    r["eventID"] = "ns-%02d" % i
+    return r
+
+
+def issuer(user, arn):
+    return {"type": "AssumedRole", "sessionContext": {
+        "sessionIssuer": {"type": "Role", "userName": user, "arn": arn},
+        "attributes": {"mfaAuthenticated": "false"}}}
+
+
+NESTED = [
+    nrec(1, "AssumeRole", {"userIdentity": issuer("ops-role", "arn:aws:iam::123456789012:role/ops-role"),
+                           "requestParameters": {"roleArn": "arn:aws:iam::123456789012:role/x",
+                                                 "tags": [{"key": "team", "value": "ops"}]}}),
+    nrec(2, "GetObject", {"userIdentity": issuer("ops-r\\u006fle", "arn:aws:iam::123456789012:role/ops-role"),
+                          "requestParameters": {"bucketName": "logs", "key": "a/b"}}),
+    nrec(3, "GetObject", {"userIdentity": {"type": "AssumedRole",
+                                           "sessionContext": [{"sessionIssuer": {"userName": "ops-role"}}]},
+                          "requestParameters": {"bucketName": "ops-role"}}),
+    nrec(4, "PutObject", {"userIdentity": issuer("dev-role", "arn:aws:iam::123456789012:role/dev-role"),
+                          "requestParameters": {"bucketName": "logs", "key": "ops-role"}}),
+    nrec(5, "ConsoleLogin", {"userIdentity": {"type": "Root"}, "requestParameters": None,
+                             "additionalEventData": {"MFAUsed": "No"}}),
+    nrec(6, "ConsoleLogin", {"userIdentity": {"type": "IAMUser", "userName": "ops-role"},
+                             "additionalEventData": {"MFAUsed": "Yes"}}),
+]
+
+
+def write_mirror(out, records, prefix):
+    if os.path.exists(out):
+        shutil.rmtree(out)
+    d = os.path.join(out, "AWSLogs", ACCOUNT, "CloudTrail", "us-east-1", "2021", "05", "04")
+    os.makedirs(d)
+    half = len(records) // 2
+    for k, (lo, hi, pretty) in enumerate([(0, half, False), (half, len(records), True)]):
+        body = {"Records": records[lo:hi]}
+        text = json.dumps(body, ensure_ascii=False, indent=2 if pretty else None,
+                          separators=None if pretty else (",", ":"))
+        # json.dumps escapes backslashes of "\\u0074": undo it for a real escape
+        text = re.sub(r"\\\\(u00[0-9a-f]{2})", r"\\\1", text)
+        # numbers as written, not as Python prints them
+        text = re.sub(r'"@@([^@]*)@@"', r"\1", text)
+        name = "%s_CloudTrail_us-east-1_20210504T11%02dZ_%s%08d.json.gz" % (ACCOUNT, k, prefix, k)
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(gzip.compress(text.encode("utf-8"), mtime=0))
+
 
 def main(argv):
+    write_mirror(argv[1].rstrip("/") + "_nested", NESTED, "nested")
     out = argv[1].rstrip("/") + "_rawcheck"
     if os.path.exists(out):
         shutil.rmtree(out)
