@@ -42,10 +42,16 @@
 #include "utils/sampling.h"
 
 #include "cloudtrail_fdw.h"
-#include "ct_parallel.h"
 #include "ct_analyze.h"
 #include "ct_compat.h"
 #include "ct_index.h"
+#include "ct_options.h"
+#include "ct_parallel.h"
+#include "ct_project.h"
+#include "ct_prune.h"
+#include "ct_quals.h"
+#include "ct_scan.h"
+#include "ct_tree.h"
 
 PG_MODULE_MAGIC;
 

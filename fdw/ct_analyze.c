@@ -47,10 +47,14 @@
 #include "utils/selfuncs.h"
 #include "utils/syscache.h"
 
-#include "cloudtrail_fdw.h"
 #include "ct_analyze.h"
 #include "ct_compat.h"
 #include "ct_index.h"
+#include "ct_options.h"
+#include "ct_project.h"
+#include "ct_quals.h"
+#include "ct_scan.h"
+#include "ct_tree.h"
 
 int			ct_analyze_seed = -1;
 

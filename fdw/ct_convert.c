@@ -36,8 +36,10 @@
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
-#include "cloudtrail_fdw.h"
 #include "ct_compat.h"
+#include "ct_convert.h"
+#include "ct_json.h"
+#include "ct_jsonb.h"
 
 /* Sets err to a conversion error; returns false. */
 bool

@@ -36,9 +36,12 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
-#include "cloudtrail_fdw.h"
 #include "ct_compat.h"
+#include "ct_convert.h"
+#include "ct_digest.h"
 #include "ct_hash.h"
+#include "ct_json.h"
+#include "ct_tree.h"
 
 
 /* A digest larger than this is not an hourly digest: it is ignored. */

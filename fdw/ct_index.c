@@ -44,8 +44,10 @@
 #include "storage/fd.h"
 #include "utils/memutils.h"
 
-#include "cloudtrail_fdw.h"
 #include "ct_index.h"
+#include "ct_json.h"
+#include "ct_options.h"
+#include "ct_prune.h"
 
 #define CT_INDEX_MAGIC		"CTFDWIDX"
 #define CT_INDEX_VERSION	4

@@ -22,7 +22,9 @@
 #include "miscadmin.h"
 #include "utils/jsonb.h"
 
-#include "cloudtrail_fdw.h"
+#include "ct_convert.h"
+#include "ct_json.h"
+#include "ct_jsonb.h"
 
 /* jsonb_util.c's limits: pushJsonbValue() refuses more members than these */
 #define MAX_PAIRS	((int) Min(MaxAllocSize / sizeof(JsonbPair), JB_CMASK))

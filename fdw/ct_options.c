@@ -41,6 +41,7 @@
 #include "cloudtrail_fdw.h"
 #include "ct_compat.h"
 #include "ct_options.h"
+#include "ct_prune.h"
 
 typedef struct CtOptionDef
 {

@@ -28,8 +28,11 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
-#include "cloudtrail_fdw.h"
+#include "ct_options.h"
 #include "ct_parallel.h"
+#include "ct_prune.h"
+#include "ct_scan.h"
+#include "ct_tree.h"
 
 #define NO_STRING	PG_UINT32_MAX
 

@@ -9,10 +9,17 @@
 #ifndef CT_PARALLEL_H
 #define CT_PARALLEL_H
 
-#include "cloudtrail_fdw.h"
+#include "postgres.h"
+
+#include "utils/relcache.h"
+
+#include "ct_prune.h"
+#include "ct_scan.h"
+#include "ct_tree.h"
 
 struct dsm_segment;
 
+/* CtShared is named in ct_scan.h, whose ct_scan_begin() takes one */
 extern struct dsm_segment *ct_shared_build(Relation rel, CtPrune *prune, bool newest_first,
 											CtShared **shared);
 extern void ct_shared_reset(CtShared *sh);

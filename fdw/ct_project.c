@@ -33,7 +33,9 @@
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
 
-#include "cloudtrail_fdw.h"
+#include "ct_options.h"
+#include "ct_project.h"
+#include "ct_quals.h"
 
 typedef struct FindContext
 {

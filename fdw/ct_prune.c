@@ -26,8 +26,13 @@
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
-#include "cloudtrail_fdw.h"
+#include "ct_convert.h"
+#include "ct_json.h"
+#include "ct_options.h"
+#include "ct_prune.h"
+#include "ct_quals.h"
 #include "ct_rawcheck.h"
+#include "ct_tree.h"
 
 /* cloudtrail_fdw.enable_hyperscan: the multi-pattern engine of the raw check */
 bool		ct_enable_hyperscan = true;

@@ -34,8 +34,9 @@
 #include "utils/rel.h"
 #include "utils/ruleutils.h"
 
-#include "cloudtrail_fdw.h"
 #include "ct_compat.h"
+#include "ct_options.h"
+#include "ct_quals.h"
 #include "ct_rawcheck.h"
 #include "ct_regex.h"
 

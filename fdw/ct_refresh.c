@@ -45,10 +45,12 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
-#include "cloudtrail_fdw.h"
+#include "ct_convert.h"
 #include "ct_index.h"
+#include "ct_json.h"
 #include "ct_options.h"
 #include "ct_stream.h"
+#include "ct_tree.h"
 
 /* cloudtrail_fdw.refresh_checkpoint_interval: a complete index this often (seconds) */
 int			ct_refresh_checkpoint_secs = 10;

@@ -34,11 +34,19 @@
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
-#include "cloudtrail_fdw.h"
-#include "ct_parallel.h"
 #include "ct_compat.h"
+#include "ct_convert.h"
+#include "ct_digest.h"
 #include "ct_hash.h"
+#include "ct_json.h"
+#include "ct_jsonb.h"
+#include "ct_options.h"
+#include "ct_parallel.h"
+#include "ct_project.h"
+#include "ct_prune.h"
+#include "ct_scan.h"
 #include "ct_stream.h"
+#include "ct_tree.h"
 #include "ct_verified.h"
 
 typedef struct CtColumn

@@ -30,8 +30,11 @@
 #include "utils/date.h"
 #include "utils/datetime.h"
 
-#include "cloudtrail_fdw.h"
+#include "ct_digest.h"
 #include "ct_index.h"
+#include "ct_options.h"
+#include "ct_prune.h"
+#include "ct_tree.h"
 
 /* Prefix folders above AWSLogs are searched this deep at most. */
 #define CT_MAX_PREFIX_DEPTH		8

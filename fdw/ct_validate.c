@@ -42,11 +42,15 @@
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
-#include "cloudtrail_fdw.h"
 #include "ct_compat.h"
+#include "ct_convert.h"
+#include "ct_digest.h"
 #include "ct_hash.h"
+#include "ct_json.h"
 #include "ct_options.h"
+#include "ct_prune.h"
 #include "ct_sig.h"
+#include "ct_tree.h"
 #include "ct_validate.h"
 
 /* A digest larger than these is not one: invalid. */
