@@ -36,6 +36,7 @@
 
 #include "ct_compat.h"
 #include "ct_options.h"
+#include "ct_project.h"
 #include "ct_quals.h"
 #include "ct_rawcheck.h"
 #include "ct_regex.h"
