@@ -31,6 +31,37 @@ SELECT q, parallel_both_ways(q) FROM (VALUES
   ($$SELECT event FROM cloudtrail_logs WHERE useridentity->>'userName' IN ('alice', 'bob')$$)
 ) v(q);
 
+-- no more participants than CPUs (cloudtrail_fdw.parallel_cpus, 64 in this
+-- suite): the leader counts as one, unless the workers' rows keep it busy
+-- (all rows of the table; not those of an aggregate computed in parts)
+CREATE FUNCTION workers_planned(q text, cpus text, leader text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  ln text;
+  res text := 'serial';
+BEGIN
+  PERFORM set_config('cloudtrail_fdw.parallel_cpus', cpus, true);
+  PERFORM set_config('parallel_leader_participation', leader, true);
+  FOR ln IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+    IF ln ~ 'Workers Planned' THEN res := regexp_replace(ln, '^\s+', ''); END IF;
+  END LOOP;
+  RETURN res;
+END $$;
+SELECT c AS cpus, l AS leader, q, workers_planned(q, c, l) FROM (VALUES
+  ($$SELECT count(*) FROM cloudtrail_logs$$),
+  ($$SELECT eventname, count(*) FROM cloudtrail_logs GROUP BY 1$$),
+  ($$SELECT count(DISTINCT eventname) FROM cloudtrail_logs$$),
+  ($$SELECT eventid FROM cloudtrail_logs$$),
+  ($$SELECT eventid FROM cloudtrail_logs WHERE eventname = 'ConsoleLogin'$$)) v(q),
+  (VALUES ('64', 'on'), ('2', 'on'), ('2', 'off'), ('1', 'on')) x(c, l)
+ORDER BY c::int DESC, l DESC, q;
+SET cloudtrail_fdw.parallel_cpus = 2;
+SELECT q, parallel_both_ways(q) FROM (VALUES
+  ($$SELECT count(*) FROM cloudtrail_logs$$),
+  ($$SELECT eventname, count(*) FROM cloudtrail_logs GROUP BY 1$$),
+  ($$SELECT eventid, eventtime FROM cloudtrail_logs WHERE eventname = 'ConsoleLogin'$$)) v(q);
+RESET cloudtrail_fdw.parallel_cpus;
+DROP FUNCTION workers_planned(text, text, text);
+
 -- parameters of a prepared statement reach the workers
 PREPARE p(text) AS SELECT count(*) FROM cloudtrail_logs WHERE eventname = $1;
 SET plan_cache_mode = force_generic_plan;

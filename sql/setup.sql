@@ -6,6 +6,10 @@ SET timezone = 'UTC';
 SET datestyle = 'ISO, YMD';
 
 CREATE EXTENSION cloudtrail_fdw;
+-- plans must not depend on the machine's CPUs (parallel.sql tests the bound)
+DO $$ BEGIN
+  EXECUTE format('ALTER DATABASE %I SET cloudtrail_fdw.parallel_cpus = 64', current_database());
+END $$;
 -- (not \dx, whose columns differ between psql versions)
 SELECT e.extname, e.extversion, n.nspname AS schema, obj_description(e.oid, 'pg_extension') AS description
   FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
