@@ -636,6 +636,15 @@ cond_selectivity(const CtCond *c)
 			return Min(m->present, CT_LIKE_SEL);
 		case CT_OP_NOTNULL:
 			return m->present;
+		case CT_OP_NE:
+		case CT_OP_NOT_IN:
+			{
+				CtCond		eq = *c;
+
+				/* present and none of the values: the complement of = or IN */
+				eq.op = (c->op == CT_OP_NE) ? CT_OP_EQ : CT_OP_IN;
+				return Max(0.0, m->present - cond_selectivity(&eq));
+			}
 		default:
 			return DEFAULT_INEQ_SEL;
 	}

@@ -648,7 +648,7 @@ ct_index_probe(const CtPrune *p)
 		CtStrCond  *sc = lfirst(lc);
 		ProbeCond  *pc;
 
-		if (sc->prefix || sc->pattern || sc->key.kind != CT_COL_FIELD ||
+		if (sc->prefix || sc->pattern || sc->negated || sc->key.kind != CT_COL_FIELD ||
 			!ct_index_path_indexed(sc->key.path, sc->key.npath))
 			continue;
 		pc = &probe->conds[probe->nconds++];

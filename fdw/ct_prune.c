@@ -72,7 +72,7 @@ make_str_cond(const CtCond *c, Datum value)
 	int			n;
 	int			cap;
 
-	if (c->op == CT_OP_IN || c->op == CT_OP_LIKE || c->op == CT_OP_ILIKE)
+	if (c->op == CT_OP_IN || c->op == CT_OP_NOT_IN || c->op == CT_OP_LIKE || c->op == CT_OP_ILIKE)
 		deconstruct_array(DatumGetArrayTypeP(value), TEXTOID, -1, false,
 						  TYPALIGN_INT, &elems, &nulls, &n);
 	else
@@ -84,6 +84,7 @@ make_str_cond(const CtCond *c, Datum value)
 	sc->prefix = (c->op == CT_OP_PREFIX);
 	sc->pattern = (c->op == CT_OP_LIKE || c->op == CT_OP_ILIKE);
 	sc->ci = (c->op == CT_OP_ILIKE);
+	sc->negated = (c->op == CT_OP_NE || c->op == CT_OP_NOT_IN);
 	sc->key = c->key;
 	sc->vals = palloc(sizeof(char *) * Max(n, 1));
 	sc->lens = palloc(sizeof(size_t) * Max(n, 1));
@@ -97,7 +98,12 @@ make_str_cond(const CtCond *c, Datum value)
 		char	   *v;
 
 		if (nulls && nulls[i])
-			continue;			/* x = NULL is never true */
+		{
+			/* x = NULL is never true, nor is x <> ALL of a list holding NULL */
+			if (sc->negated)
+				sc->never = true;
+			continue;
+		}
 		v = to_utf8(elems[i], &len);
 		if (sc->pattern)
 		{
@@ -131,6 +137,8 @@ make_str_cond(const CtCond *c, Datum value)
 	}
 	if (sc->pattern)
 		sc->raw_ok = sc->nvals > 0;
+	if (sc->negated)
+		sc->raw_ok = false;		/* the bytes show what a record holds, not what it lacks */
 	return sc;
 }
 
@@ -363,8 +371,10 @@ ct_prune_add(CtPrune *p, const CtCond *c, Datum value, bool isnull)
 			{
 				CtStrCond  *sc = make_str_cond(c, value);
 
-				if (sc->nvals == 0 && !sc->pattern)
+				if (sc->never || (sc->nvals == 0 && !sc->pattern && !sc->negated))
 					p->impossible = true;
+				else if (sc->negated && sc->nvals == 0)
+					break;		/* <> ALL of no value: always true */
 				p->strings = lappend(p->strings, sc);
 				break;
 			}
@@ -698,8 +708,9 @@ ct_keep_record(const CtPrune *p, const CtRecord *rec, bool *has_time, TimestampT
 			continue;			/* the whole record (event::text): never NULL */
 		if (!non_null_value(rec, &sc->key, &v))
 			return false;		/* the column is NULL */
-		/* a LIKE pattern is left to the local filter */
-		if (v.type == CT_JSON_STRING && !sc->pattern && !string_matches(sc, &v))
+		/* a LIKE pattern is left to the local filter, as are non-strings */
+		if (v.type == CT_JSON_STRING && !sc->pattern &&
+			string_matches(sc, &v) == sc->negated)
 			return false;
 	}
 	foreach(lc, p->present)

@@ -28,6 +28,8 @@ typedef struct CtStrCond
 	bool		prefix;
 	bool		pattern;		/* LIKE pieces: no vals; every needle is needed */
 	bool		ci;				/* ILIKE: needles in any ASCII letter case */
+	bool		negated;		/* <>, NOT IN: a string equal to none of vals */
+	bool		never;			/* NOT IN a list holding NULL: never true */
 	/* raw-bytes check: a record with none of these can't match */
 	bool		raw_ok;
 	char	  **needles;

@@ -152,6 +152,10 @@ op_symbol(CtOp op)
 			return ">=";
 		case CT_OP_NOTNULL:
 			return "IS NOT NULL";
+		case CT_OP_NE:
+			return "<>";
+		case CT_OP_NOT_IN:
+			return "NOT IN";
 	}
 	return "?";
 }
@@ -234,8 +238,8 @@ add_cond(ExtractContext *cx, CtTarget target, CtOp op, CtColumnMap *map,
 		c->label = psprintf("%s IS NOT NULL", label);
 	else if (op == CT_OP_PREFIX || op == CT_OP_LIKE || op == CT_OP_ILIKE)
 		c->label = psprintf("%s %s %s", label, op_symbol(op), shown_value);
-	else if (op == CT_OP_IN)
-		c->label = psprintf("%s IN %s", label, shown_value);
+	else if (op == CT_OP_IN || op == CT_OP_NOT_IN)
+		c->label = psprintf("%s %s %s", label, op_symbol(op), shown_value);
 	else
 		c->label = psprintf("%s %s %s", label, op_symbol(op), shown_value);
 	cx->conds = lappend(cx->conds, c);
@@ -296,6 +300,9 @@ comparison_op(Oid funcid, CtOp *op)
 {
 	switch (funcid)
 	{
+		case F_TEXTNE:
+			*op = CT_OP_NE;
+			return true;
 		case F_TEXTEQ:
 		case F_TIMESTAMPTZ_EQ:
 		case F_TIMESTAMPTZ_EQ_DATE:
@@ -816,10 +823,16 @@ classify_opexpr(ExtractContext *cx, OpExpr *op)
 		ctop = commute(ctop);
 	if (!column_target(&map, coltype, exprType((Node *) val), &target))
 		return;
-	/* strings are only compared for equality */
+	/*
+	 * Strings are only compared for equality, and <> is a check of the
+	 * record's value (not of its path, nor of its raw bytes).
+	 */
 	if ((target == CT_TARGET_STRING || target == CT_TARGET_ACCOUNT ||
 		 target == CT_TARGET_REGION || target == CT_TARGET_ORG) &&
-		(ctop != CT_OP_EQ || !bytewise_collation(op->inputcollid)))
+		((ctop != CT_OP_EQ && !(ctop == CT_OP_NE && target == CT_TARGET_STRING)) ||
+		 !bytewise_collation(op->inputcollid)))
+		return;
+	if (ctop == CT_OP_NE && target != CT_TARGET_STRING)
 		return;
 	add_cond(cx, target, ctop, &map, val, label, deparse_value(cx, val));
 }
@@ -854,14 +867,19 @@ classify_saop(ExtractContext *cx, ScalarArrayOpExpr *saop)
 	char	   *label;
 	CtTarget	target;
 
-	if (!saop->useOr || get_opcode(saop->opno) != F_TEXTEQ ||
+	bool		not_in = !saop->useOr && get_opcode(saop->opno) == F_TEXTNE;
+
+	if (!((saop->useOr && get_opcode(saop->opno) == F_TEXTEQ) || not_in) ||
 		!bytewise_collation(saop->inputcollid))
 		return;
 	if (!describe_column(cx, left, &map, &coltype, &label) || !is_value_expr(right))
 		return;
 	if (!column_target(&map, coltype, TEXTOID, &target) || target == CT_TARGET_EVENTTIME)
 		return;
-	add_cond(cx, target, CT_OP_IN, &map, right, label, deparse_in_list(cx, right));
+	if (not_in && target != CT_TARGET_STRING)
+		return;					/* a check of the record's value only */
+	add_cond(cx, target, not_in ? CT_OP_NOT_IN : CT_OP_IN, &map, right, label,
+			 deparse_in_list(cx, right));
 }
 
 /*

@@ -44,7 +44,9 @@ typedef enum CtOp
 	CT_OP_LE,
 	CT_OP_GT,
 	CT_OP_GE,
-	CT_OP_NOTNULL				/* IS NOT NULL: the value is unused */
+	CT_OP_NOTNULL,				/* IS NOT NULL: the value is unused */
+	CT_OP_NE,					/* <>: a check of the parsed record only */
+	CT_OP_NOT_IN				/* NOT IN, <> ALL: the value is an array */
 } CtOp;
 
 /*

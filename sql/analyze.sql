@@ -40,7 +40,9 @@ SELECT est_ratio($$eventcategory = 'Data'$$) BETWEEN 0.3 AND 0.34 AS category,
        est_ratio($$eventname IN ('ListBuckets', 'GetBucketAcl', 'DescribeVpcs')$$) BETWEEN 0.014 AND 0.016 AS in_list,
        est_ratio($$errorcode IS NOT NULL$$) < 0.1 AS failed_calls,
        est_ratio($$errorcode IS NULL$$) > 0.9 AS succeeded_calls,
-       est_ratio($$requestparameters->>'bucketName' IS NULL$$) BETWEEN 0.4 AND 0.6 AS unknown_key;
+       est_ratio($$requestparameters->>'bucketName' IS NULL$$) BETWEEN 0.4 AND 0.6 AS unknown_key,
+       est_ratio($$eventname <> 'GetObject'$$) BETWEEN 0.95 AND 0.97 AS not_name,
+       est_ratio($$eventname NOT IN ('ListBuckets', 'GetBucketAcl', 'DescribeVpcs')$$) BETWEEN 0.984 AND 0.986 AS not_in_list;
 -- conditions on one record go together: backoff, not the product of the two
 SELECT est_ratio($$eventsource = 's3.amazonaws.com' AND eventname = 'GetObject'$$)
          BETWEEN 0.025 * 0.04 ^ 0.5 * 0.99 AND 0.025 * 0.04 ^ 0.5 * 1.01 AS backoff;

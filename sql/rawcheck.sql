@@ -132,6 +132,29 @@ SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT eventid FROM rc_logs
 SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT eventid FROM rc_logs
  WHERE eventname !~ 'x' AND eventname ~ 'a|b' AND useragent ~ eventid AND errormessage ~ '(?x) a b'$$);
 
+-- <> and NOT IN (<> ALL): checks of the parsed record, not of its raw bytes
+-- (which show what a record holds, not what it lacks); a record whose value
+-- is missing or JSON null is skipped (the column is NULL), one whose value
+-- is not a string is left to the filter; rc-03's escaped bucket name is
+-- decoded before it is compared
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE eventname <> 'GetObject'$$);
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE requestparameters->>'bucketName' NOT IN ('my-bucket', 'no-such-bucket')$$);
+SELECT eventid, requestparameters->>'bucketName' FROM rc_logs
+ WHERE requestparameters->>'bucketName' <> 'my-bucket' ORDER BY 1;
+SELECT both_ways(q) FROM (VALUES
+  ($$SELECT eventid FROM rc_logs WHERE eventname <> 'GetObject'$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters->>'bucketName' <> 'no-such-bucket'$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters->>'bucketName' NOT IN ('my-bucket', 'no-such-bucket')$$),
+  ($$SELECT eventid FROM rc_logs WHERE eventname <> ALL (ARRAY['GetObject', 'ConsoleLogin'])$$),
+  ($$SELECT eventid FROM rc_logs WHERE eventname NOT IN ('GetObject', NULL)$$),
+  ($$SELECT eventid FROM rc_logs WHERE errormessage <> ALL ('{}'::text[])$$),
+  ($$SELECT eventid FROM rc_logs WHERE eventname <> NULL$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters->>'size' <> '1000'$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters->>'list' <> '[1, "two", {"x": true}]'$$),
+  ($$SELECT eventid FROM rc_logs WHERE requestparameters::text <> '{"x": "a: b, c"}'$$),
+  ($$SELECT eventid FROM rc_logs WHERE useridentity->>'userName' <> 'café' AND eventname NOT IN ('CreateBucket')$$),
+  ($$SELECT eventid FROM rc_logs WHERE useridentity->>'userName' <> 'KKARL' COLLATE "und-x-icu"$$)) v(q);
+
 -- nested key paths (-> chains, #>>, jsonb_extract_path_text) are pushed as
 -- ->> is; jsonb containment (@>, <@, ?, ?&) as the pieces every containing
 -- value holds, its strings.  ns-02's issuer name is escaped (found by the
