@@ -88,6 +88,12 @@ ct_input_call(FmgrInfo *flinfo, char *str, Oid ioparam, int32 typmod, Datum *out
  */
 #define CT_F_DATE_OF_TIMESTAMPTZ 1178
 
+/* lower(text), upper(text): F_LOWER, F_UPPER before 14 (prosrc naming) */
+#if PG_VERSION_NUM < 140000
+#define F_LOWER_TEXT F_LOWER
+#define F_UPPER_TEXT F_UPPER
+#endif
+
 /* regexp_like(text, text) arrived in 15 */
 #if PG_VERSION_NUM >= 150000
 #define CT_F_REGEXP_LIKE F_REGEXP_LIKE_TEXT_TEXT

@@ -29,6 +29,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/formatting.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -646,6 +647,58 @@ classify_regex(ExtractContext *cx, Expr *pattern, bool ci, Oid collid,
 	((CtCond *) llast(cx->conds))->label = psprintf("%s %s %s", label, ci ? "~*" : "~", shown);
 }
 
+/*
+ * lower(col) = 'value' or LIKE 'pattern' (also upper()), with a value as
+ * lower() (or upper()) would leave it: the case-insensitive comparison that
+ * a translation of a Sigma rule writes.  Pushed as ILIKE pieces (the value,
+ * or the pattern's pieces), which hold whatever the collation's case
+ * mapping, since a piece is cut into runs of characters whose case folding
+ * is exact (ci_pieces()).  A prefilter only: the clause decides.
+ */
+static void
+classify_case_fold(ExtractContext *cx, OpExpr *op)
+{
+	FuncExpr   *f = (FuncExpr *) strip_relabel(linitial(op->args));
+	Const	   *c = (Const *) strip_relabel(lsecond(op->args));
+	CtColumnMap map;
+	Oid			coltype;
+	CtTarget	target;
+	char	   *label;
+	char	   *v;
+	char	   *folded;
+	List	   *pieces;
+	CtOp		shape;
+
+	if ((op->opfuncid != F_TEXTEQ && op->opfuncid != F_TEXTLIKE) ||
+		list_length(f->args) != 1 || !IsA(c, Const) || c->constisnull ||
+		c->consttype != TEXTOID || !OidIsValid(f->inputcollid))
+		return;
+	if (!describe_column(cx, linitial(f->args), &map, &coltype, &label) ||
+		!column_target(&map, coltype, TEXTOID, &target) || target != CT_TARGET_STRING)
+		return;
+	v = TextDatumGetCString(c->constvalue);
+	/* a value that lower() could not give is for the filter to reject */
+	folded = f->funcid == F_LOWER_TEXT ?
+		str_tolower(v, strlen(v), f->inputcollid) :
+		str_toupper(v, strlen(v), f->inputcollid);
+	if (strcmp(folded, v) != 0)
+		return;
+	if (op->opfuncid == F_TEXTEQ)
+		pieces = list_make1(v);
+	else if (op->opfuncid != F_TEXTLIKE || !like_pieces(v, &pieces, &shape))
+		return;
+	pieces = ci_pieces(pieces);
+	if (pieces == NIL)
+		return;
+	label = psprintf("%s(%s)", f->funcid == F_LOWER_TEXT ? "lower" : "upper", label);
+	add_cond(cx, CT_TARGET_STRING, CT_OP_ILIKE, &map, pieces_array(pieces), label,
+			 deparse_value(cx, (Expr *) c));
+	/* shown as written, not as the ILIKE it is checked as */
+	((CtCond *) llast(cx->conds))->label =
+		psprintf("%s %s %s", label, op->opfuncid == F_TEXTEQ ? "=" : "LIKE",
+				 deparse_value(cx, (Expr *) c));
+}
+
 /* The strings of a jsonb value, keys and values, at any depth. */
 static List *
 jsonb_strings(Jsonb *jb)
@@ -770,6 +823,13 @@ classify_opexpr(ExtractContext *cx, OpExpr *op)
 
 	if (list_length(op->args) != 2 || classify_event_day(cx, op))
 		return;
+	if (IsA(strip_relabel(linitial(op->args)), FuncExpr) &&
+		(((FuncExpr *) strip_relabel(linitial(op->args)))->funcid == F_LOWER_TEXT ||
+		 ((FuncExpr *) strip_relabel(linitial(op->args)))->funcid == F_UPPER_TEXT))
+	{
+		classify_case_fold(cx, op);
+		return;
+	}
 	left = linitial(op->args);
 	right = lsecond(op->args);
 	if (describe_column(cx, left, &map, &coltype, &label) && is_value_expr(right))

@@ -132,6 +132,32 @@ SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT eventid FROM rc_logs
 SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT eventid FROM rc_logs
  WHERE eventname !~ 'x' AND eventname ~ 'a|b' AND useragent ~ eventid AND errormessage ~ '(?x) a b'$$);
 
+-- lower(col) = 'value' and lower(col) LIKE 'pattern' (also upper()), the
+-- case-insensitive match of a Sigma rule: pushed as ILIKE pieces; a value
+-- lower() could not give is left to the filter (which rejects every row)
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE lower(eventname) = 'deletetrail'$$);
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE upper(useridentity->>'userName') LIKE '%BOB%'$$);
+SELECT scan_counts($$SELECT eventid FROM rc_logs WHERE lower(useridentity->>'userName' COLLATE "und-x-icu") = 'kkarl'$$);
+SELECT eventid FROM rc_logs WHERE lower(useridentity->>'userName' COLLATE "und-x-icu") = 'kkarl';
+SELECT both_ways(q) FROM (VALUES
+  ($$SELECT eventid FROM rc_logs WHERE lower(eventname) = 'deletetrail'$$),
+  ($$SELECT eventid FROM rc_logs WHERE upper(eventname) = 'GETOBJECT'$$),
+  ($$SELECT eventid FROM rc_logs WHERE lower(eventname) LIKE '%object%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE lower(eventname) LIKE 'create%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE lower(useridentity->>'userName') = 'kkarl'$$),
+  ($$SELECT eventid FROM rc_logs WHERE lower(useridentity->>'userName' COLLATE "und-x-icu") = 'kkarl'$$),
+  ($$SELECT eventid FROM rc_logs WHERE lower(requestparameters->>'key' COLLATE "und-x-icu") LIKE '%/istanbul'$$),
+  ($$SELECT eventid FROM rc_logs WHERE lower(requestparameters->>'bucketName') = 'no-such-bucket'$$),
+  ($$SELECT eventid FROM rc_logs WHERE lower(useridentity->>'userName') = 'café'$$),
+  ($$SELECT eventid FROM rc_logs WHERE upper(useridentity->>'userName' COLLATE "und-x-icu") = 'CAFÉ'$$),
+  ($$SELECT eventid FROM rc_logs WHERE lower(requestparameters->>'size') = '1000'$$),
+  ($$SELECT eventid FROM rc_logs WHERE lower(errormessage) LIKE '%not authorized%'$$),
+  ($$SELECT eventid FROM rc_logs WHERE lower(eventname) = 'DeleteTrail'$$)) v(q);
+-- not pushed: a value lower() would change, a function of something else
+SELECT explain_filter($$EXPLAIN (COSTS OFF) SELECT eventid FROM rc_logs
+ WHERE lower(eventname) = 'DeleteTrail' AND upper(eventname) LIKE 'get%'
+   AND lower(eventname || eventid) = 'x'$$);
+
 -- <> and NOT IN (<> ALL): checks of the parsed record, not of its raw bytes
 -- (which show what a record holds, not what it lacks); a record whose value
 -- is missing or JSON null is skipped (the column is NULL), one whose value
