@@ -480,10 +480,11 @@ leader_forwards(PlannerInfo *root, RelOptInfo *baserel, Cost run_cost, int ncpus
 
 /*
  * The most workers a parallel scan should have: inflating is CPU-bound, so
- * none on one CPU, and no more participants than CPUs (on 2 cores a count of the benchmark mirror
- * takes 0.57 s with one worker beside the leader, 0.65 s with two).  The
- * leader counts as one, unless the workers' rows will keep it busy (181 857
- * rows of the benchmark mirror: 0.88 s with two workers, 0.97 s with one).
+ * none on one CPU, and no more participants than CPUs (on 2 cores a count
+ * of the benchmark mirror takes 0.57 s with one worker beside the leader,
+ * 0.65 s with two).  The leader counts as one, unless the workers' rows will
+ * keep it busy (181 857 rows of the benchmark mirror: 0.88 s with two
+ * workers, 0.97 s with one).
  */
 static int
 max_workers(PlannerInfo *root, RelOptInfo *baserel, Cost run_cost)
