@@ -870,16 +870,9 @@ ctExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		foreach(lc, fields)
 		{
 			CtField    *f = lfirst(lc);
-			StringInfoData buf;
-			ListCell   *kc;
+			const char *column = NameStr(TupleDescAttr(tupdesc, f->base_attno - 1)->attname);
 
-			initStringInfo(&buf);
-			appendStringInfoString(&buf,
-								   quote_identifier(NameStr(TupleDescAttr(tupdesc, f->base_attno - 1)->attname)));
-			foreach(kc, f->keys)
-				appendStringInfo(&buf, "%s%s", lnext(f->keys, kc) || f->jsonb ? "->" : "->>",
-								 quote_literal_cstr(lfirst(kc)));
-			names = lappend(names, buf.data);
+			names = lappend(names, ct_field_label(quote_identifier(column), f->keys, f->jsonb));
 		}
 		if (names != NIL)
 			ExplainPropertyList("Fields Extracted", names, es);

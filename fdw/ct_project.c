@@ -161,6 +161,24 @@ ct_decode_field(Node *node, Var **var, List **keys, bool *jsonb)
 	return true;
 }
 
+/*
+ * A field as EXPLAIN shows it: column->'a'->>'key' (column->'a'->'key' when
+ * it is jsonb); column is already quoted.
+ */
+char *
+ct_field_label(const char *column, List *keys, bool jsonb)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, column);
+	foreach(lc, keys)
+		appendStringInfo(&buf, "%s%s", lnext(keys, lc) || jsonb ? "->" : "->>",
+						 quote_literal_cstr(lfirst(lc)));
+	return buf.data;
+}
+
 /* Is node such a field of a jsonb column of this scan that reads the record? */
 static bool
 is_field_expr(FindContext *cx, Node *node)

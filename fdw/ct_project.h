@@ -28,6 +28,7 @@ typedef struct CtField
 } CtField;
 
 extern bool ct_decode_field(Node *node, Var **var, List **keys, bool *jsonb);
+extern char *ct_field_label(const char *column, List *keys, bool jsonb);
 
 extern List *ct_field_scan_tlist(PlannerInfo *root, RelOptInfo *baserel,
 								 Oid relid, Bitmapset *attrs_used);

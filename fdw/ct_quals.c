@@ -105,26 +105,19 @@ describe_column(ExtractContext *cx, Expr *e, CtColumnMap *map, Oid *typid,
 
 	if (keys != NIL)
 	{
-		StringInfoData buf;
-		ListCell   *lc;
 		char	  **path = palloc(sizeof(char *) * list_length(keys));
 		int			n = 0;
+		ListCell   *lc;
 
 		/* the field reads further down the record, exactly as jsonb does */
 		if (att->atttypid != JSONBOID)
 			return false;
-		initStringInfo(&buf);
-		appendStringInfoString(&buf, *label);
 		foreach(lc, keys)
-		{
 			path[n++] = lfirst(lc);
-			appendStringInfo(&buf, "%s%s", lnext(keys, lc) ? "->" : "->>",
-							 quote_literal_cstr(lfirst(lc)));
-		}
 		if (!ct_column_map_descend(map, path, n))
 			return false;
 		*typid = TEXTOID;
-		*label = buf.data;
+		*label = ct_field_label(*label, keys, false);
 	}
 	return true;
 }
@@ -244,6 +237,18 @@ add_cond(ExtractContext *cx, CtTarget target, CtOp op, CtColumnMap *map,
 	else
 		c->label = psprintf("%s %s %s", label, op_symbol(op), shown_value);
 	cx->conds = lappend(cx->conds, c);
+}
+
+/*
+ * add_cond() for a condition checked as something else (LIKE or ILIKE
+ * pieces) than what it is, shown as written.
+ */
+static void
+add_cond_as_written(ExtractContext *cx, CtOp op, CtColumnMap *map, Expr *arg,
+					char *written)
+{
+	add_cond(cx, CT_TARGET_STRING, op, map, arg, written, "");
+	((CtCond *) llast(cx->conds))->label = written;
 }
 
 /*
@@ -642,9 +647,8 @@ classify_regex(ExtractContext *cx, Expr *pattern, bool ci, Oid collid,
 	if (pieces == NIL)
 		return;
 	shown = deparse_value(cx, (Expr *) c);
-	add_cond(cx, target, ci ? CT_OP_ILIKE : CT_OP_LIKE, map, pieces_array(pieces), label, shown);
-	/* shown as written, not as the LIKE it is checked as */
-	((CtCond *) llast(cx->conds))->label = psprintf("%s %s %s", label, ci ? "~*" : "~", shown);
+	add_cond_as_written(cx, ci ? CT_OP_ILIKE : CT_OP_LIKE, map, pieces_array(pieces),
+						psprintf("%s %s %s", label, ci ? "~*" : "~", shown));
 }
 
 /*
@@ -653,9 +657,10 @@ classify_regex(ExtractContext *cx, Expr *pattern, bool ci, Oid collid,
  * a translation of a Sigma rule writes.  Pushed as ILIKE pieces (the value,
  * or the pattern's pieces), which hold whatever the collation's case
  * mapping, since a piece is cut into runs of characters whose case folding
- * is exact (ci_pieces()).  A prefilter only: the clause decides.
+ * is exact (ci_pieces()).  A prefilter only: the clause decides.  Returns
+ * whether op compares lower() or upper() (pushed or not).
  */
-static void
+static bool
 classify_case_fold(ExtractContext *cx, OpExpr *op)
 {
 	FuncExpr   *f = (FuncExpr *) strip_relabel(linitial(op->args));
@@ -669,34 +674,34 @@ classify_case_fold(ExtractContext *cx, OpExpr *op)
 	List	   *pieces;
 	CtOp		shape;
 
+	if (!IsA(f, FuncExpr) || (f->funcid != F_LOWER_TEXT && f->funcid != F_UPPER_TEXT))
+		return false;
 	if ((op->opfuncid != F_TEXTEQ && op->opfuncid != F_TEXTLIKE) ||
 		list_length(f->args) != 1 || !IsA(c, Const) || c->constisnull ||
 		c->consttype != TEXTOID || !OidIsValid(f->inputcollid))
-		return;
+		return true;
 	if (!describe_column(cx, linitial(f->args), &map, &coltype, &label) ||
 		!column_target(&map, coltype, TEXTOID, &target) || target != CT_TARGET_STRING)
-		return;
+		return true;
 	v = TextDatumGetCString(c->constvalue);
 	/* a value that lower() could not give is for the filter to reject */
 	folded = f->funcid == F_LOWER_TEXT ?
 		str_tolower(v, strlen(v), f->inputcollid) :
 		str_toupper(v, strlen(v), f->inputcollid);
 	if (strcmp(folded, v) != 0)
-		return;
+		return true;
 	if (op->opfuncid == F_TEXTEQ)
 		pieces = list_make1(v);
-	else if (op->opfuncid != F_TEXTLIKE || !like_pieces(v, &pieces, &shape))
-		return;
+	else if (!like_pieces(v, &pieces, &shape))
+		return true;
 	pieces = ci_pieces(pieces);
 	if (pieces == NIL)
-		return;
-	label = psprintf("%s(%s)", f->funcid == F_LOWER_TEXT ? "lower" : "upper", label);
-	add_cond(cx, CT_TARGET_STRING, CT_OP_ILIKE, &map, pieces_array(pieces), label,
-			 deparse_value(cx, (Expr *) c));
-	/* shown as written, not as the ILIKE it is checked as */
-	((CtCond *) llast(cx->conds))->label =
-		psprintf("%s %s %s", label, op->opfuncid == F_TEXTEQ ? "=" : "LIKE",
-				 deparse_value(cx, (Expr *) c));
+		return true;
+	add_cond_as_written(cx, CT_OP_ILIKE, &map, pieces_array(pieces),
+						psprintf("%s(%s) %s %s", f->funcid == F_LOWER_TEXT ? "lower" : "upper",
+								 label, op->opfuncid == F_TEXTEQ ? "=" : "LIKE",
+								 deparse_value(cx, (Expr *) c)));
+	return true;
 }
 
 /* The strings of a jsonb value, keys and values, at any depth. */
@@ -766,11 +771,9 @@ classify_contains(ExtractContext *cx, OpExpr *op, CtColumnMap *map, Oid coltype,
 	if (pieces == NIL)
 		return;
 	shown = deparse_value(cx, (Expr *) c);
-	add_cond(cx, CT_TARGET_STRING, CT_OP_LIKE, map, pieces_array(pieces), label, shown);
-	/* shown as written, not as the LIKE it is checked as */
-	((CtCond *) llast(cx->conds))->label = swapped ?
-		psprintf("%s %s %s", shown, get_opname(op->opno), label) :
-		psprintf("%s %s %s", label, get_opname(op->opno), shown);
+	add_cond_as_written(cx, CT_OP_LIKE, map, pieces_array(pieces), swapped ?
+						psprintf("%s %s %s", shown, get_opname(op->opno), label) :
+						psprintf("%s %s %s", label, get_opname(op->opno), shown));
 }
 
 /* Is this the function of text ~ text or text ~* text (or regexp_like)? */
@@ -823,13 +826,8 @@ classify_opexpr(ExtractContext *cx, OpExpr *op)
 
 	if (list_length(op->args) != 2 || classify_event_day(cx, op))
 		return;
-	if (IsA(strip_relabel(linitial(op->args)), FuncExpr) &&
-		(((FuncExpr *) strip_relabel(linitial(op->args)))->funcid == F_LOWER_TEXT ||
-		 ((FuncExpr *) strip_relabel(linitial(op->args)))->funcid == F_UPPER_TEXT))
-	{
-		classify_case_fold(cx, op);
+	if (classify_case_fold(cx, op))
 		return;
-	}
 	left = linitial(op->args);
 	right = lsecond(op->args);
 	if (describe_column(cx, left, &map, &coltype, &label) && is_value_expr(right))
@@ -883,16 +881,13 @@ classify_opexpr(ExtractContext *cx, OpExpr *op)
 		ctop = commute(ctop);
 	if (!column_target(&map, coltype, exprType((Node *) val), &target))
 		return;
-	/*
-	 * Strings are only compared for equality, and <> is a check of the
-	 * record's value (not of its path, nor of its raw bytes).
-	 */
+	/* <> is a check of a record's value, not of its path or raw bytes */
+	if (ctop == CT_OP_NE && target != CT_TARGET_STRING)
+		return;
+	/* strings are only compared for equality (or <>) */
 	if ((target == CT_TARGET_STRING || target == CT_TARGET_ACCOUNT ||
 		 target == CT_TARGET_REGION || target == CT_TARGET_ORG) &&
-		((ctop != CT_OP_EQ && !(ctop == CT_OP_NE && target == CT_TARGET_STRING)) ||
-		 !bytewise_collation(op->inputcollid)))
-		return;
-	if (ctop == CT_OP_NE && target != CT_TARGET_STRING)
+		((ctop != CT_OP_EQ && ctop != CT_OP_NE) || !bytewise_collation(op->inputcollid)))
 		return;
 	add_cond(cx, target, ctop, &map, val, label, deparse_value(cx, val));
 }
